@@ -1,0 +1,78 @@
+"""hybridnb: hybrid images fitted pixel by pixel with TensorFlow.
+
+One picture seen up close, another from afar.  See the README and the
+notebooks for the technique; the public names are listed in ``__all__``.
+
+Names are imported lazily (PEP 562), so ``import hybridnb`` and
+``hybridnb --help`` stay fast and TensorFlow loads on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import TYPE_CHECKING
+
+# TensorFlow logs start-up chatter to stderr; keep it down unless asked for.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+__version__ = "0.1.0"
+
+#: public name -> submodule that defines it
+_EXPORTS = {
+    "GAMMA": "color",
+    "srgb_to_linear": "color",
+    "linear_to_srgb": "color",
+    "make_gauss_blur_kernel": "kernels",
+    "gauss_blur": "blur",
+    "blur_with_kernel": "blur",
+    "far_view": "losses",
+    "hybrid_losses": "losses",
+    "load_image": "images",
+    "save_image": "images",
+    "sample_images": "images",
+    "DEFAULT_NEAR": "images",
+    "DEFAULT_FAR": "images",
+    "HybridModel": "model",
+    "Report": "model",
+}
+
+__all__ = [
+    "DEFAULT_FAR",
+    "DEFAULT_NEAR",
+    "GAMMA",
+    "HybridModel",
+    "Report",
+    "blur_with_kernel",
+    "far_view",
+    "gauss_blur",
+    "hybrid_losses",
+    "linear_to_srgb",
+    "load_image",
+    "make_gauss_blur_kernel",
+    "sample_images",
+    "save_image",
+    "srgb_to_linear",
+]
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'hybridnb' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from .blur import blur_with_kernel, gauss_blur
+    from .color import GAMMA, linear_to_srgb, srgb_to_linear
+    from .images import DEFAULT_FAR, DEFAULT_NEAR, load_image, sample_images, save_image
+    from .kernels import make_gauss_blur_kernel
+    from .losses import far_view, hybrid_losses
+    from .model import HybridModel, Report

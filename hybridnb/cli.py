@@ -1,0 +1,246 @@
+"""The ``hybridnb`` command line: make a hybrid image from two pictures.
+
+With no pictures it runs the article's experiment (its parameters) on the
+default sample pair.  Errors in the input give one line on stderr and exit
+status 2; Ctrl-C saves the picture reached so far.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import math
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from PIL import Image
+
+#: The article's experiment.
+ARTICLE = dict(size=512, steps=200, lr=0.3, kernel_size=15, sigma=3.0, m_precise=0.1, m_blurred=1.0)
+#: A learning rate that suits Adam on the same loss (logit units per step).
+ADAM_LR = 0.05
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class UsageError(Exception):
+    """Bad input: reported as one line and exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one clear line, no usage dump
+        raise UsageError(f"{message} (see hybridnb --help)")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return value
+
+
+def _number(minimum: float, strict: bool):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if not math.isfinite(value) or value < minimum or (strict and value == minimum):
+            bound = f"> {minimum:g}" if strict else f">= {minimum:g}"
+            raise argparse.ArgumentTypeError(f"expected a number {bound}, got {text!r}")
+        return value
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    a = ARTICLE
+    p = _Parser(
+        prog="hybridnb",
+        description=(
+            "Make a hybrid image: NEAR is seen up close, FAR from afar. The picture is fitted by "
+            "gradient descent in TensorFlow (sharp match to NEAR, linear-light blurred match to FAR). "
+            "With no pictures, runs the article's experiment on the default sample pair."
+        ),
+        epilog="NEAR and FAR are picture files or names of bundled samples: astronaut, camera, cat, coffee, hopper.",
+    )
+    p.add_argument("near", nargs="?", metavar="NEAR", help="picture seen up close")
+    p.add_argument("far", nargs="?", metavar="FAR", help="picture seen from afar")
+    p.add_argument(
+        "-o", "--output", default="hybrid.png", metavar="OUT.png", help="where to save (default: %(default)s)"
+    )
+    p.add_argument("--size", type=_positive_int, default=a["size"], help="side in pixels (default: %(default)s)")
+    p.add_argument("--steps", type=_positive_int, default=a["steps"], help="descent steps (default: %(default)s)")
+    p.add_argument(
+        "--lr",
+        type=_number(0, True),
+        default=None,
+        help=f"learning rate (default: {a['lr']} for sgd, {ADAM_LR} for adam)",
+    )
+    p.add_argument(
+        "--kernel-size", type=_positive_int, default=a["kernel_size"], help="blur kernel taps (default: %(default)s)"
+    )
+    p.add_argument(
+        "--sigma", type=_number(0, True), default=a["sigma"], help="blur sigma in pixels (default: %(default)s)"
+    )
+    p.add_argument(
+        "--m-precise",
+        type=_number(0, False),
+        default=a["m_precise"],
+        help="weight of the near match (default: %(default)s)",
+    )
+    p.add_argument(
+        "--m-blurred",
+        type=_number(0, False),
+        default=a["m_blurred"],
+        help="weight of the far match (default: %(default)s)",
+    )
+    p.add_argument(
+        "--optimizer", choices=("sgd", "adam"), default="sgd", help="sgd is the article's (default: %(default)s)"
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    return p
+
+
+@contextlib.contextmanager
+def _native_stderr_captured() -> Iterator[None]:
+    """Hold back what native code writes to stderr; replay it if an error escapes.
+
+    TensorFlow's C++ start-up messages (CUDA probing, oneDNN notices) bypass
+    every logging setting; on a terminal they bury the progress bar.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile(mode="w+b") as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            yield
+        except BaseException:
+            os.dup2(saved, 2)
+            held.seek(0)
+            sys.stderr.write(held.read().decode(errors="replace"))
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _import_quietly():
+    with _native_stderr_captured():
+        import tensorflow as tf
+
+        import hybridnb
+
+        tf.zeros(1).numpy()  # the first op probes for devices: say it here, quietly
+    return hybridnb
+
+
+def _resolve_picture(name: str, samples: dict[str, Path]) -> str | Path:
+    if not os.path.exists(name) and name in samples:
+        return samples[name]
+    return name
+
+
+def _check_output(path: Path) -> None:
+    suffix = path.suffix.lower()
+    if suffix and suffix not in Image.registered_extensions():
+        raise UsageError(f"cannot save a picture as {suffix!r}: use .png")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"cannot write to the folder {folder}")
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give a file name such as {path / 'hybrid.png'}")
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv``, make the hybrid, save it; return the exit status."""
+    args = build_parser().parse_args(argv)
+    if (args.near is None) != (args.far is None):
+        raise UsageError("give both NEAR and FAR pictures, or neither for the default pair")
+    out = Path(args.output)
+    _check_output(out)
+    lr = args.lr if args.lr is not None else (ADAM_LR if args.optimizer == "adam" else ARTICLE["lr"])
+
+    from tqdm.auto import tqdm
+
+    hn = _import_quietly()
+
+    samples = hn.sample_images()
+    near = args.near if args.near is not None else hn.DEFAULT_NEAR
+    far = args.far if args.far is not None else hn.DEFAULT_FAR
+    try:
+        img_near = hn.load_image(_resolve_picture(near, samples), size=args.size)
+        img_far = hn.load_image(_resolve_picture(far, samples), size=args.size)
+    except FileNotFoundError as error:
+        raise UsageError(f"{error} (or a sample name: {', '.join(samples)})") from None
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    try:
+        model = hn.HybridModel(args.size, args.size, args.kernel_size, args.sigma)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+    every = max(1, args.steps // 100)
+    bar = tqdm(total=args.steps, unit="step", disable=args.quiet, file=sys.stderr, desc="hybridnb")
+
+    def progress(step: int, report) -> None:
+        bar.update(step + 1 - bar.n)
+        bar.set_postfix(loss=f"{report.loss:.5g}", refresh=False)
+
+    start = time.perf_counter()
+    try:
+        model.train(
+            args.steps,
+            every,
+            lr,
+            img_precise=img_near,
+            img_blurred=img_far,
+            m_precise=args.m_precise,
+            m_blurred=args.m_blurred,
+            optimizer=args.optimizer,
+            callback=progress,
+            verbose=False,
+        )
+    except KeyboardInterrupt:
+        bar.close()
+        hn.save_image(model.image(), out)
+        print(f"hybridnb: interrupted after {model.steps} steps; saved the picture so far to {out}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except FloatingPointError as error:
+        bar.close()
+        raise UsageError(f"{error} (--lr was {lr:g})") from None
+    bar.update(args.steps - bar.n)
+    bar.close()
+    seconds = time.perf_counter() - start
+    hn.save_image(model.image(), out)
+    final = model.run(img_near, img_far, args.m_precise, args.m_blurred)  # the saved picture's loss
+    print(
+        f"saved {out}: {args.steps} steps in {seconds:.1f} s, loss {final.loss:.6g} "
+        f"(precise {final.loss_precise:.6g}, gauss {final.loss_gauss:.6g})"
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``hybridnb`` and ``python -m hybridnb``."""
+    try:
+        return run(argv)
+    except UsageError as error:
+        print(f"hybridnb: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("hybridnb: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as error:  # e.g. the disk filled up while saving
+        print(f"hybridnb: error: {error}", file=sys.stderr)
+        return EXIT_USAGE

@@ -1,0 +1,83 @@
+"""Gamma curves: the article's power law between sRGB codes and linear light.
+
+The article converts perceived values to light with ``x ** 2.2`` before it
+blurs and back with ``x ** (1 / 2.2)`` afterwards, because blurring (what the
+eye does from afar) averages photons, not codes.  Both functions accept a
+NumPy array or a TensorFlow tensor and return the same kind.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import numpy as np
+import tensorflow as tf
+
+ArrayT = TypeVar("ArrayT", np.ndarray, tf.Tensor)
+
+#: The article's display gamma.
+GAMMA = 2.2
+
+
+def _power(x, exponent: float):
+    if isinstance(x, (tf.Tensor, tf.Variable)):
+        return tf.pow(x, tf.cast(exponent, x.dtype))
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(np.float64)
+    return np.power(x, exponent, dtype=x.dtype)
+
+
+def srgb_to_linear(x: ArrayT, gamma: float = GAMMA) -> ArrayT:
+    """Convert display values in [0, 1] to linear light: ``x ** gamma``.
+
+    Parameters
+    ----------
+    x : ndarray or tf.Tensor
+        Values in [0, 1] (sRGB codes divided by 255).  Negative values have no
+        meaning here and give NaN.
+    gamma : float, optional
+        Exponent; the article's 2.2 by default.
+
+    Returns
+    -------
+    ndarray or tf.Tensor
+        Same kind and shape as ``x``; floating point (integers become float64).
+
+    Examples
+    --------
+    Two pixels of code 127 give less light than one of 254:
+
+    >>> import hybridnb as hn
+    >>> two = 2 * hn.srgb_to_linear(127 / 255)
+    >>> one = hn.srgb_to_linear(254 / 255)
+    >>> bool(two < one), round(float(two / one), 3)
+    (True, 0.435)
+    """
+    return _power(x, gamma)
+
+
+def linear_to_srgb(x: ArrayT, gamma: float = GAMMA) -> ArrayT:
+    """Convert linear light in [0, 1] back to display values: ``x ** (1 / gamma)``.
+
+    Parameters
+    ----------
+    x : ndarray or tf.Tensor
+        Linear light in [0, 1].
+    gamma : float, optional
+        The exponent that :func:`srgb_to_linear` used; 2.2 by default.
+
+    Returns
+    -------
+    ndarray or tf.Tensor
+        Same kind and shape as ``x``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import hybridnb as hn
+    >>> x = np.linspace(0, 1, 5)
+    >>> bool(np.allclose(hn.linear_to_srgb(hn.srgb_to_linear(x)), x))
+    True
+    """
+    return _power(x, 1.0 / gamma)

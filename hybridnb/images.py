@@ -1,0 +1,223 @@
+"""Image input and output, and the bundled sample pictures."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+PathOrBytes = str | os.PathLike | bytes | bytearray | memoryview | BinaryIO
+
+_SAMPLES_DIRS = (
+    Path(__file__).resolve().parent / "imgs",  # installed wheel
+    Path(__file__).resolve().parent.parent / "imgs",  # source checkout / editable
+)
+
+#: The default pair: a sharp, detailed portrait to see up close and a smooth,
+#: smiling one to see from afar, with their faces aligned.
+DEFAULT_NEAR = "hopper"
+DEFAULT_FAR = "astronaut"
+
+
+def _open(source: PathOrBytes) -> Image.Image:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        source = io.BytesIO(bytes(source))
+    try:
+        image = Image.open(source)
+        image.load()
+    except FileNotFoundError:
+        raise FileNotFoundError(f"no such picture: {source}") from None
+    except IsADirectoryError:
+        raise ValueError(f"{source} is a folder, not a picture") from None
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+        name = "the data" if isinstance(source, io.BytesIO) else str(source)
+        raise ValueError(f"cannot read {name} as a picture ({error})") from None
+    return image
+
+
+def _to_float_rgb(image: Image.Image) -> np.ndarray:
+    """Any Pillow mode -> float64 (H, W, 3) in [0, 1]; alpha dropped, grey expanded."""
+    mode = image.mode
+    if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):
+        a = np.asarray(image, dtype=np.float64)
+        a = a / (65535.0 if a.max(initial=0) > 255 or mode.startswith("I;16") else 255.0)
+    elif mode == "F":
+        a = np.asarray(image, dtype=np.float64)
+        if a.max(initial=0) > 1.0:
+            a = a / 255.0
+    elif mode == "1":
+        a = np.asarray(image.convert("L"), dtype=np.float64) / 255.0
+    else:
+        if mode == "P":
+            image = image.convert("RGBA")
+        elif mode not in ("RGB", "RGBA", "L", "LA"):
+            image = image.convert("RGB")  # CMYK, YCbCr, LAB, HSV, ...
+        a = np.asarray(image, dtype=np.float64) / 255.0
+        if a.ndim == 3 and a.shape[2] in (2, 4):
+            a = a[..., :-1]  # drop alpha
+    if a.ndim == 2:
+        a = a[..., np.newaxis]
+    if a.shape[2] == 1:
+        a = np.repeat(a, 3, axis=2)
+    return np.clip(a, 0.0, 1.0)
+
+
+def centre_crop(image: np.ndarray) -> np.ndarray:
+    """Crop an (H, W, ...) array to the largest centred square.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> centre_crop(np.zeros((4, 6, 3))).shape
+    (4, 4, 3)
+    """
+    h, w = image.shape[:2]
+    side = min(h, w)
+    top, left = (h - side) // 2, (w - side) // 2
+    return image[top : top + side, left : left + side]
+
+
+def resize(image: np.ndarray, size: int) -> np.ndarray:
+    """Resample a float (H, W, 3) image to (size, size, 3) with Lanczos.
+
+    Each channel is resampled in 32-bit float (no 8-bit rounding) and the
+    Lanczos overshoot is clipped back to [0, 1].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> resize(np.full((10, 10, 3), 0.25), 4).shape
+    (4, 4, 3)
+    """
+    if image.shape[0] == size and image.shape[1] == size:
+        return image
+    channels = [
+        np.asarray(
+            Image.fromarray(image[..., c].astype(np.float32)).resize((size, size), Image.Resampling.LANCZOS),
+            dtype=np.float64,
+        )
+        for c in range(image.shape[2])
+    ]
+    return np.clip(np.stack(channels, axis=-1), 0.0, 1.0)
+
+
+def load_image(path_or_bytes: PathOrBytes, size: int | None = 512) -> np.ndarray:
+    """Load a picture as a float64 (size, size, 3) array in [0, 1].
+
+    The picture is turned upright (EXIF orientation), centre-cropped to a
+    square and resampled with Lanczos.  Alpha is dropped, grey is expanded to
+    three channels, 16-bit pictures keep their precision.
+
+    Parameters
+    ----------
+    path_or_bytes : str, path, bytes or binary file
+        A PNG, JPEG or anything else Pillow reads.
+    size : int or None, optional
+        Side of the result in pixels; ``None`` keeps the cropped size.
+
+    Returns
+    -------
+    ndarray of float64, shape (size, size, 3)
+
+    Raises
+    ------
+    FileNotFoundError
+        If the path does not exist.
+    ValueError
+        If the data is not a picture or ``size`` is not a positive integer.
+
+    Examples
+    --------
+    >>> import hybridnb as hn
+    >>> img = hn.load_image(hn.sample_images()["cat"], size=64)
+    >>> img.shape, img.dtype, bool(0 <= img.min() and img.max() <= 1)
+    ((64, 64, 3), dtype('float64'), True)
+    """
+    if size is not None and (isinstance(size, bool) or int(size) != size or size < 1):
+        raise ValueError(f"size must be a positive integer, got {size!r}")
+    image = _open(path_or_bytes)
+    image = ImageOps.exif_transpose(image) or image
+    array = centre_crop(_to_float_rgb(image))
+    return array if size is None else resize(array, int(size))
+
+
+def to_uint8(image: np.ndarray) -> np.ndarray:
+    """Float image in [0, 1] -> uint8 (H, W, 3), rounding to nearest.
+
+    A leading batch axis of length 1 and a trailing grey axis are accepted.
+
+    Raises
+    ------
+    ValueError
+        On NaN or a shape that is not a picture.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> to_uint8(np.array([[[0.0, 0.5, 1.0]]]))
+    array([[[  0, 128, 255]]], dtype=uint8)
+    """
+    a = np.asarray(image, dtype=np.float64)
+    if a.ndim == 4 and a.shape[0] == 1:
+        a = a[0]
+    if a.ndim == 3 and a.shape[2] == 1:
+        a = a[..., 0]
+    if a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[2] not in (3, 4)):
+        raise ValueError(f"expected an (H, W, 3) picture, got shape {np.shape(image)}")
+    if np.isnan(a).any():
+        raise ValueError("the picture contains NaN")
+    return np.round(np.clip(a, 0.0, 1.0) * 255.0).astype(np.uint8)
+
+
+def save_image(image: np.ndarray, path: str | os.PathLike) -> Path:
+    """Save a float image in [0, 1] as an 8-bit PNG (values outside are clipped).
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W, 3), (1, H, W, 3) or (H, W)
+    path : str or path
+        Where to write; the format follows the suffix (PNG if none is given).
+
+    Returns
+    -------
+    Path
+        The path written.
+
+    Examples
+    --------
+    >>> import numpy as np, tempfile, os
+    >>> import hybridnb as hn
+    >>> path = os.path.join(tempfile.mkdtemp(), "grey.png")
+    >>> hn.save_image(np.full((8, 8, 3), 0.5), path).name
+    'grey.png'
+    >>> float(hn.load_image(path, size=None)[0, 0, 0])
+    0.5019607843137255
+    """
+    path = Path(path)
+    pixels = to_uint8(image)
+    fmt = None if path.suffix else "PNG"
+    Image.fromarray(pixels).save(path, format=fmt)
+    return path
+
+
+def sample_images() -> dict[str, Path]:
+    """Return the bundled sample pictures, name -> path (sorted by name).
+
+    See ``imgs/README.md`` for each picture's source and licence.  The
+    default pair is ``DEFAULT_NEAR`` / ``DEFAULT_FAR``.
+
+    Examples
+    --------
+    >>> import hybridnb as hn
+    >>> sorted(hn.sample_images())
+    ['astronaut', 'camera', 'cat', 'coffee', 'hopper']
+    """
+    for folder in _SAMPLES_DIRS:
+        found = sorted(folder.glob("*.png"))
+        if found:
+            return {p.stem: p for p in found}
+    raise FileNotFoundError("the sample pictures are missing from this installation")

@@ -1,0 +1,370 @@
+"""``HybridModel``: the article's ``MyModel`` with a compiled training step.
+
+The model is nothing but an array of pixel logits, ``trainable_image``
+(shape (1, H, W, 3)); the picture is its sigmoid, so colours never leave
+[0, 1].  ``run`` evaluates the article's loss and its gradient,
+``apply_gradient`` is the article's hand-written descent step, ``train``
+loops.  Everything that runs per step is compiled once with
+``tf.function``; targets, weights, kernel, gamma and learning rate enter as
+tensors, so a new pair of pictures or new parameters of the same size reuse
+the compiled graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import tensorflow as tf
+
+from .color import GAMMA
+from .kernels import make_gauss_blur_kernel
+from .losses import far_view, hybrid_losses
+
+OPTIMIZERS = ("sgd", "adam")
+
+#: Adam's usual constants (Kingma & Ba, 2015).
+ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON = 0.9, 0.999, 1e-8
+
+
+@dataclass(frozen=True)
+class Report:
+    """One evaluation of the loss, as the article's ``Report``.
+
+    Attributes
+    ----------
+    image : ndarray, shape (H, W, 3)
+        The picture (sigmoid of the logits) the losses were evaluated at.
+    loss, loss_precise, loss_gauss : float
+        ``m_precise * loss_precise + m_blurred * loss_gauss`` and its parts.
+    gradient : ndarray, shape (1, H, W, 3)
+        d loss / d ``trainable_image`` at that point.
+    steps : int
+        Descent steps applied to the model before this evaluation.
+    """
+
+    image: np.ndarray
+    loss: float
+    loss_precise: float
+    loss_gauss: float
+    gradient: np.ndarray
+    steps: int = 0
+
+
+# --- compiled functional core ---------------------------------------------
+# Module-level functions, so every model of the same size and dtype shares
+# one trace.  All numbers come in as tensors: no retracing for new values.
+
+
+@tf.function(reduce_retracing=True)
+def _far_target(img_blurred, kernel, gamma):
+    return far_view(img_blurred, kernel, gamma)
+
+
+def _loss_terms(logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma):
+    image01 = tf.math.sigmoid(logits)
+    loss_precise, loss_gauss = hybrid_losses(image01, img_precise, far_target, kernel, gamma)
+    loss = tf.reduce_sum(m_precise * loss_precise + m_blurred * loss_gauss)
+    return loss, tf.reduce_sum(loss_precise), tf.reduce_sum(loss_gauss)
+
+
+@tf.function(reduce_retracing=True)
+def _loss_and_gradient(logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma):
+    with tf.GradientTape() as tape:
+        tape.watch(logits)
+        loss, loss_precise, loss_gauss = _loss_terms(
+            logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma
+        )
+    return loss, loss_precise, loss_gauss, tape.gradient(loss, logits)
+
+
+@tf.function(reduce_retracing=True)
+def _sgd_step(var, img_precise, far_target, kernel, m_precise, m_blurred, gamma, lr):
+    loss, loss_precise, loss_gauss, grad = _loss_and_gradient(
+        var.read_value(), img_precise, far_target, kernel, m_precise, m_blurred, gamma
+    )
+    var.assign_sub(lr * grad)
+    return loss, loss_precise, loss_gauss, grad
+
+
+@tf.function(reduce_retracing=True)
+def _adam_step(var, m, v, t, img_precise, far_target, kernel, m_precise, m_blurred, gamma, lr):
+    loss, loss_precise, loss_gauss, grad = _loss_and_gradient(
+        var.read_value(), img_precise, far_target, kernel, m_precise, m_blurred, gamma
+    )
+    t.assign_add(1.0)
+    b1 = tf.constant(ADAM_BETA1, var.dtype)
+    b2 = tf.constant(ADAM_BETA2, var.dtype)
+    m.assign(b1 * m + (1.0 - b1) * grad)
+    v.assign(b2 * v + (1.0 - b2) * tf.square(grad))
+    m_hat = m / (1.0 - tf.pow(b1, t))
+    v_hat = v / (1.0 - tf.pow(b2, t))
+    var.assign_sub(lr * m_hat / (tf.sqrt(v_hat) + ADAM_EPSILON))
+    return loss, loss_precise, loss_gauss, grad
+
+
+def _check_image(name: str, img, shape: tuple[int, int]) -> np.ndarray:
+    a = np.asarray(img)
+    if a.ndim == 4 and a.shape[0] == 1:
+        a = a[0]
+    if a.ndim != 3 or a.shape[2] != 3:
+        raise ValueError(f"{name} must be an (H, W, 3) picture, got shape {np.shape(img)}")
+    if a.shape[:2] != shape:
+        raise ValueError(f"{name} is {a.shape[0]}x{a.shape[1]} but the model is {shape[0]}x{shape[1]}")
+    if not np.all(np.isfinite(a)) or a.min() < 0 or a.max() > 1:
+        raise ValueError(f"{name} must hold values in [0, 1]")
+    return a
+
+
+class HybridModel:
+    """The article's model: trainable pixel logits fitted to two pictures.
+
+    Parameters
+    ----------
+    img_h, img_w : int
+        Size of the pictures.
+    gauss_kernel_size : int
+        Taps of the blur kernel (the article uses 15).
+    gauss_sigma : float
+        Blur sigma in pixels (the article uses 3).
+    image_source : ndarray, optional
+        Initial logits, shape (1, H, W, 3) or (H, W, 3); zeros (a grey
+        picture) by default, as in the article.
+    dtype : tf.DType, optional
+        ``tf.float32`` (default, fast) or ``tf.float64`` (the article's).
+    gamma : float, optional
+        Gamma of the linear-light blur, 2.2 as in the article.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import hybridnb as hn
+    >>> near = hn.load_image(hn.sample_images()["hopper"], size=32)
+    >>> far = hn.load_image(hn.sample_images()["astronaut"], size=32)
+    >>> model = hn.HybridModel(32, 32, gauss_kernel_size=7, gauss_sigma=1.5)
+    >>> first = model.run(near, far, m_precise=0.1)
+    >>> last = model.train(50, 0, 0.3, img_precise=near, img_blurred=far, m_precise=0.1)
+    >>> bool(last.loss < first.loss), last.image.shape
+    (True, (32, 32, 3))
+    """
+
+    def __init__(
+        self,
+        img_h: int,
+        img_w: int,
+        gauss_kernel_size: int,
+        gauss_sigma: float,
+        image_source: np.ndarray | None = None,
+        *,
+        dtype: tf.DType = tf.float32,
+        gamma: float = GAMMA,
+    ) -> None:
+        for name, value in (("img_h", img_h), ("img_w", img_w)):
+            if isinstance(value, bool) or int(value) != value or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        self.img_h, self.img_w = int(img_h), int(img_w)
+        self.dtype = tf.as_dtype(dtype)
+        if image_source is None:
+            image_source = np.zeros((1, self.img_h, self.img_w, 3))
+        image_source = np.asarray(image_source, dtype=self.dtype.as_numpy_dtype)
+        if image_source.ndim == 3:
+            image_source = image_source[np.newaxis]
+        if image_source.shape != (1, self.img_h, self.img_w, 3):
+            raise ValueError(f"image_source must have shape (1, {img_h}, {img_w}, 3), got {image_source.shape}")
+        self.trainable_image = tf.Variable(initial_value=image_source, trainable=True)
+        self.steps = 0
+        self._adam_slots: tuple[tf.Variable, tf.Variable, tf.Variable] | None = None
+        self.gamma = float(gamma)
+        self.set_blur(gauss_kernel_size, gauss_sigma)
+
+    # -- parameters ---------------------------------------------------------
+
+    def set_blur(self, gauss_kernel_size: int, gauss_sigma: float) -> None:
+        """Change the blur kernel; the compiled step is reused for the same size.
+
+        Examples
+        --------
+        >>> import hybridnb as hn
+        >>> model = hn.HybridModel(8, 8, 5, 1.0)
+        >>> model.set_blur(5, 2.0)
+        >>> model.kernel.shape
+        (5,)
+        """
+        self.gauss_kernel_size = int(gauss_kernel_size)
+        self.gauss_sigma = float(gauss_sigma)
+        self.kernel = make_gauss_blur_kernel(self.gauss_kernel_size, self.gauss_sigma)
+        self._kernel = tf.constant(self.kernel, dtype=self.dtype)
+
+    def image(self) -> np.ndarray:
+        """The current picture, float (H, W, 3) in [0, 1].
+
+        Examples
+        --------
+        >>> import hybridnb as hn
+        >>> float(hn.HybridModel(4, 4, 3, 1.0).image()[0, 0, 0])
+        0.5
+        """
+        return tf.math.sigmoid(self.trainable_image)[0].numpy()
+
+    def _tensors(self, img_precise, img_blurred, m_precise, m_blurred):
+        shape = (self.img_h, self.img_w)
+        precise = _check_image("img_precise", img_precise, shape)
+        blurred = _check_image("img_blurred", img_blurred, shape)
+        for name, value in (("m_precise", m_precise), ("m_blurred", m_blurred)):
+            if not (np.isfinite(value) and value >= 0):
+                raise ValueError(f"{name} must be a non-negative number, got {value!r}")
+        d = self.dtype
+        gamma = tf.constant(self.gamma, d)
+        precise = tf.constant(precise[np.newaxis], d)
+        far_target = _far_target(tf.constant(blurred[np.newaxis], d), self._kernel, gamma)
+        return (precise, far_target, self._kernel, tf.constant(m_precise, d), tf.constant(m_blurred, d), gamma)
+
+    # -- the article's surface ---------------------------------------------
+
+    def run(self, img_precise, img_blurred, m_precise: float = 1, m_blurred: float = 1) -> Report:
+        """Evaluate the loss and its gradient at the current picture.
+
+        Parameters
+        ----------
+        img_precise : ndarray, shape (H, W, 3)
+            Seen up close: matched pixel by pixel.
+        img_blurred : ndarray, shape (H, W, 3)
+            Seen from afar: matched after the linear-light blur.
+        m_precise, m_blurred : float
+            Weights of the two losses.
+
+        Returns
+        -------
+        Report
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import hybridnb as hn
+        >>> model = hn.HybridModel(8, 8, 3, 1.0)
+        >>> r = model.run(np.full((8, 8, 3), 0.5), np.full((8, 8, 3), 0.5))
+        >>> round(r.loss, 6), r.gradient.shape
+        (0.0, (1, 8, 8, 3))
+        """
+        args = self._tensors(img_precise, img_blurred, m_precise, m_blurred)
+        return self._report(*_loss_and_gradient(self.trainable_image.read_value(), *args))
+
+    def apply_gradient(self, grad, lr: float) -> None:
+        """The article's descent step: ``trainable_image -= lr * grad``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import hybridnb as hn
+        >>> model = hn.HybridModel(2, 2, 1, 1.0)
+        >>> model.apply_gradient(np.ones((1, 2, 2, 3)), 0.5)
+        >>> float(model.trainable_image[0, 0, 0, 0])
+        -0.5
+        """
+        grad = tf.convert_to_tensor(grad, dtype=self.dtype)
+        self.trainable_image.assign_sub(tf.constant(lr, self.dtype) * grad)
+        self.steps += 1
+
+    def train(
+        self,
+        steps_count: int,
+        print_loss_steps: int,
+        lr: float,
+        *,
+        img_precise,
+        img_blurred,
+        m_precise: float = 1,
+        m_blurred: float = 1,
+        optimizer: str = "sgd",
+        callback: Callable[[int, Report], bool | None] | None = None,
+        verbose: bool = True,
+    ) -> Report:
+        """Run ``steps_count`` descent steps, as the article's ``train``.
+
+        Step ``i`` evaluates the loss, then updates the picture.  Every
+        ``print_loss_steps`` steps (``i % print_loss_steps ==
+        print_loss_steps - 1``) it prints ``"{i}: loss = ..., precise = ...,
+        gauss = ..."`` and calls ``callback(i, report)``.
+
+        Parameters
+        ----------
+        steps_count : int
+        print_loss_steps : int
+            Report period; 0 reports nothing.
+        lr : float
+            Learning rate (the article: 0.3 with ``"sgd"``; try 0.05 with
+            ``"adam"``).
+        img_precise, img_blurred, m_precise, m_blurred
+            As for :meth:`run`.
+        optimizer : {"sgd", "adam"}
+            ``"sgd"`` is the article's step and gives exactly the numbers of
+            calling :meth:`run` and :meth:`apply_gradient` by hand.
+        callback : callable, optional
+            ``callback(step, report)``; return ``True`` to stop after that step.
+        verbose : bool, optional
+            Print at report steps (default, as the article).
+
+        Returns
+        -------
+        Report
+            The last evaluation, as the article: the loss *before* the last
+            update (its ``steps`` field says how many updates preceded it).
+
+        Raises
+        ------
+        FloatingPointError
+            If the loss becomes NaN or infinite (lower ``lr``).
+        """
+        if optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
+        if isinstance(steps_count, bool) or int(steps_count) != steps_count or steps_count < 1:
+            raise ValueError(f"steps_count must be a positive integer, got {steps_count!r}")
+        if not (np.isfinite(lr) and lr > 0):
+            raise ValueError(f"lr must be a positive number, got {lr!r}")
+        args = self._tensors(img_precise, img_blurred, m_precise, m_blurred)
+        lr_t = tf.constant(lr, self.dtype)
+        if optimizer == "adam":
+            slots = self._adam()
+            step = lambda: _adam_step(self.trainable_image, *slots, *args, lr_t)  # noqa: E731
+        else:
+            step = lambda: _sgd_step(self.trainable_image, *args, lr_t)  # noqa: E731
+        report = None
+        for i in range(int(steps_count)):
+            reporting = print_loss_steps and i % print_loss_steps == print_loss_steps - 1
+            last = i == steps_count - 1
+            image = tf.math.sigmoid(self.trainable_image[0]) if (reporting or last) else None
+            out = step()
+            self.steps += 1
+            if reporting or last:
+                report = self._report(*out, image=image, steps=self.steps - 1)
+                if not np.isfinite(report.loss):
+                    raise FloatingPointError(
+                        f"training diverged at step {i} (loss is {report.loss}); lower the learning rate"
+                    )
+            if reporting:
+                if verbose:
+                    print(f"{i}: loss = {report.loss}, precise = {report.loss_precise}, gauss = {report.loss_gauss}")
+                if callback is not None and callback(i, report):
+                    break
+        return report
+
+    # -- helpers ------------------------------------------------------------
+
+    def _adam(self):
+        if self._adam_slots is None:
+            zeros = tf.zeros_like(self.trainable_image)
+            self._adam_slots = (tf.Variable(zeros), tf.Variable(zeros), tf.Variable(tf.constant(0.0, self.dtype)))
+        return self._adam_slots
+
+    def _report(self, loss, loss_precise, loss_gauss, grad, *, image=None, steps=None) -> Report:
+        if image is None:
+            image = tf.math.sigmoid(self.trainable_image[0])
+        return Report(
+            image=image.numpy(),
+            loss=float(loss),
+            loss_precise=float(loss_precise),
+            loss_gauss=float(loss_gauss),
+            gradient=grad.numpy(),
+            steps=self.steps if steps is None else steps,
+        )
