@@ -35,6 +35,11 @@ _EXPORTS = {
     "DEFAULT_FAR": "images",
     "HybridModel": "model",
     "Report": "model",
+    "LossRecord": "history",
+    "shrink_linear": "viewing",
+    "LiveFigure": "live",
+    "training_figure": "plots",
+    "figure_to_png": "plots",
 }
 
 __all__ = [
@@ -42,9 +47,12 @@ __all__ = [
     "DEFAULT_NEAR",
     "GAMMA",
     "HybridModel",
+    "LiveFigure",
+    "LossRecord",
     "Report",
     "blur_with_kernel",
     "far_view",
+    "figure_to_png",
     "gauss_blur",
     "hybrid_losses",
     "linear_to_srgb",
@@ -52,7 +60,9 @@ __all__ = [
     "make_gauss_blur_kernel",
     "sample_images",
     "save_image",
+    "shrink_linear",
     "srgb_to_linear",
+    "training_figure",
 ]
 
 
@@ -72,7 +82,11 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .blur import blur_with_kernel, gauss_blur
     from .color import GAMMA, linear_to_srgb, srgb_to_linear
+    from .history import LossRecord
     from .images import DEFAULT_FAR, DEFAULT_NEAR, load_image, sample_images, save_image
     from .kernels import make_gauss_blur_kernel
+    from .live import LiveFigure
     from .losses import far_view, hybrid_losses
     from .model import HybridModel, Report
+    from .plots import figure_to_png, training_figure
+    from .viewing import shrink_linear

@@ -142,3 +142,11 @@ def test_image_source_initialises_the_logits(rng):
     np.testing.assert_allclose(model.image(), ref.sigmoid(logits[0]), rtol=1e-6)
     with pytest.raises(ValueError, match="image_source"):
         hn.HybridModel(4, 4, 3, 1.0, image_source=logits)
+
+
+def test_public_names_are_all_importable():
+    import hybridnb
+
+    assert sorted(hybridnb.__all__) == sorted(hybridnb._EXPORTS)
+    for name in hybridnb.__all__:
+        assert getattr(hybridnb, name) is not None
