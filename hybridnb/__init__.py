@@ -51,6 +51,8 @@ _EXPORTS = {
     "perception_curve": "scores",
     "PerceptionCurve": "scores",
     "perceptual_hybrid": "perceptual",
+    "sweep_classic": "pareto",
+    "sweep_perceptual": "pareto",
     "PerceptualResult": "perceptual",
     "sigma_to_cutoff": "viewing",
     "cutoff_to_sigma": "viewing",
@@ -66,7 +68,6 @@ __all__ = [
     "DEFAULT_FAR",
     "DEFAULT_NEAR",
     "GAMMA",
-    # --- beyond the article (issue 5) ---
     "ClassicResult",
     "GridResult",
     "HybridModel",
@@ -102,6 +103,8 @@ __all__ = [
     "simulate_viewing",
     "srgb_to_linear",
     "ssim",
+    "sweep_classic",
+    "sweep_perceptual",
     "training_figure",
 ]
 
@@ -132,6 +135,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .live import LiveFigure
     from .losses import far_view, hybrid_losses
     from .model import HybridModel, Report
+    from .pareto import sweep_classic, sweep_perceptual
     from .perceptual import PerceptualResult, perceptual_hybrid
     from .plots import comparison_figure, figure_to_png, fronts_figure, perception_figure, training_figure
     from .scores import HybridScores, PerceptionCurve, hybrid_scores, perception_curve, ssim

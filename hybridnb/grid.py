@@ -71,9 +71,8 @@ def _cell_losses(logits, img_precise, far_target, kernel, m_precise, m_blurred, 
     return m_precise * loss_precise + m_blurred * loss_gauss, loss_precise, loss_gauss
 
 
-def _grid_gradient(var, img_precise, far_target, kernel, m_precise, m_blurred, gamma):
+def _grid_gradient(logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma):
     with tf.GradientTape() as tape:
-        logits = var.read_value()
         tape.watch(logits)
         loss, loss_precise, loss_gauss = _cell_losses(
             logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma
@@ -82,29 +81,31 @@ def _grid_gradient(var, img_precise, far_target, kernel, m_precise, m_blurred, g
     return loss, loss_precise, loss_gauss, tape.gradient(total, logits)
 
 
-@tf.function(reduce_retracing=True)
-def _grid_sgd_step(var, img_precise, far_target, kernel, m_precise, m_blurred, gamma, lr):
-    loss, loss_precise, loss_gauss, grad = _grid_gradient(
-        var, img_precise, far_target, kernel, m_precise, m_blurred, gamma
-    )
-    var.assign_sub(lr * grad)
-    return loss, loss_precise, loss_gauss
+# Pure functions (tensors in, tensors out, no variables captured), so grids of
+# any number of cells share one relaxed trace without stale variable shapes.
 
 
 @tf.function(reduce_retracing=True)
-def _grid_adam_step(var, m, v, t, img_precise, far_target, kernel, m_precise, m_blurred, gamma, lr):
+def _grid_sgd_step(logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma, lr):
     loss, loss_precise, loss_gauss, grad = _grid_gradient(
-        var, img_precise, far_target, kernel, m_precise, m_blurred, gamma
+        logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma
     )
-    t.assign_add(1.0)
-    b1 = tf.constant(ADAM_BETA1, var.dtype)
-    b2 = tf.constant(ADAM_BETA2, var.dtype)
-    m.assign(b1 * m + (1.0 - b1) * grad)
-    v.assign(b2 * v + (1.0 - b2) * tf.square(grad))
+    return logits - lr * grad, loss, loss_precise, loss_gauss
+
+
+@tf.function(reduce_retracing=True)
+def _grid_adam_step(logits, m, v, t, img_precise, far_target, kernel, m_precise, m_blurred, gamma, lr):
+    loss, loss_precise, loss_gauss, grad = _grid_gradient(
+        logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma
+    )
+    t = t + 1.0
+    b1 = tf.constant(ADAM_BETA1, logits.dtype)
+    b2 = tf.constant(ADAM_BETA2, logits.dtype)
+    m = b1 * m + (1.0 - b1) * grad
+    v = b2 * v + (1.0 - b2) * tf.square(grad)
     m_hat = m / (1.0 - tf.pow(b1, t))
     v_hat = v / (1.0 - tf.pow(b2, t))
-    var.assign_sub(lr * m_hat / (tf.sqrt(v_hat) + ADAM_EPSILON))
-    return loss, loss_precise, loss_gauss
+    return logits - lr * m_hat / (tf.sqrt(v_hat) + ADAM_EPSILON), m, v, t, loss, loss_precise, loss_gauss
 
 
 def _weights(name: str, values) -> tuple[float, ...]:
@@ -181,21 +182,20 @@ def comparison_grid(
     precise = tf.constant(near[np.newaxis], d)
     far_target = far_view(tf.constant(far[np.newaxis], d), kernel, gamma_t)
     args = (precise, far_target, kernel, tf.constant(mp, d), tf.constant(mb, d), gamma_t)
-    var = tf.Variable(tf.zeros((n, *shape, 3), d))
+    logits = tf.zeros((n, *shape, 3), d)
     lr_t = tf.constant(lr, d)
-    if optimizer == "adam":
-        slots = (tf.Variable(tf.zeros_like(var)), tf.Variable(tf.zeros_like(var)), tf.Variable(tf.constant(0.0, d)))
-        step = lambda: _grid_adam_step(var, *slots, *args, lr_t)  # noqa: E731
-    else:
-        step = lambda: _grid_sgd_step(var, *args, lr_t)  # noqa: E731
+    slots = (tf.zeros_like(logits), tf.zeros_like(logits), tf.constant(0.0, d))
 
     history: list[list[LossRecord]] = [[] for _ in range(n)]
     images = None
     for i in range(int(steps_count)):
         last = i == steps_count - 1
         if last:
-            images = tf.math.sigmoid(var).numpy()
-        loss, loss_precise, loss_gauss = step()
+            images = tf.math.sigmoid(logits).numpy()
+        if optimizer == "adam":
+            logits, *slots, loss, loss_precise, loss_gauss = _grid_adam_step(logits, *slots, *args, lr_t)
+        else:
+            logits, loss, loss_precise, loss_gauss = _grid_sgd_step(logits, *args, lr_t)
         if (print_loss_steps and i % print_loss_steps == print_loss_steps - 1) or last:
             values = np.stack([loss.numpy(), loss_precise.numpy(), loss_gauss.numpy()], axis=1)
             if not np.all(np.isfinite(values)):

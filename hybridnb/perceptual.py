@@ -108,14 +108,13 @@ def perceptual_losses(image01, img_precise, far_target, kernel, window, gamma=GA
 
 
 @tf.function(reduce_retracing=True)
-def _perceptual_step(var, img_precise, far_target, kernel, window, m_precise, gamma, lr):
+def _perceptual_step(logits, img_precise, far_target, kernel, window, m_precise, gamma, lr):
+    """One descent step; pure (tensors in and out), so any batch size shares a trace."""
     with tf.GradientTape() as tape:
-        logits = var.read_value()
         tape.watch(logits)
         loss_near, loss_far = perceptual_losses(tf.math.sigmoid(logits), img_precise, far_target, kernel, window, gamma)
         total = tf.reduce_sum(m_precise * loss_near + loss_far)
-    var.assign_sub(lr * tape.gradient(total, logits))
-    return loss_near, loss_far
+    return logits - lr * tape.gradient(total, logits), loss_near, loss_far
 
 
 @dataclass(frozen=True)
@@ -211,14 +210,14 @@ def perceptual_hybrid(
     gamma_t = tf.constant(gamma, d)
     precise = tf.constant(near[np.newaxis], d)
     far_target = far_view(tf.constant(far[np.newaxis], d), kernel, gamma_t)
-    var = tf.Variable(np.repeat(logits[np.newaxis], len(weights), axis=0).astype(d.as_numpy_dtype))
+    z = tf.constant(np.repeat(logits[np.newaxis], len(weights), axis=0), d)
     args = (precise, far_target, kernel, window, tf.constant(weights, d), gamma_t, tf.constant(lr, d))
     for _ in range(int(steps_count)):
-        loss_near, loss_far = _perceptual_step(var, *args)
+        z, loss_near, loss_far = _perceptual_step(z, *args)
     if not (np.all(np.isfinite(loss_near.numpy())) and np.all(np.isfinite(loss_far.numpy()))):
         raise FloatingPointError("training diverged; lower the learning rate")
     return PerceptualResult(
-        images=tf.math.sigmoid(var).numpy().astype(np.float64),
+        images=tf.math.sigmoid(z).numpy().astype(np.float64),
         m_precise=weights,
         loss_near=loss_near.numpy(),
         loss_far=loss_far.numpy(),

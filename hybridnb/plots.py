@@ -186,23 +186,6 @@ def comparison_figure(grid, *, far_factor: int = 8, title: str = "", cell_inches
     return fig
 
 
-def pareto_front(points: np.ndarray) -> np.ndarray:
-    """Indices of the points not dominated on both coordinates (higher is better).
-
-    Examples
-    --------
-    >>> pareto_front(np.array([[0.5, 0.9], [0.4, 0.8], [0.6, 0.7]])).tolist()
-    [0, 2]
-    """
-    points = np.asarray(points, dtype=np.float64)
-    keep = []
-    for i, p in enumerate(points):
-        dominated = np.any(np.all(points >= p, axis=1) & np.any(points > p, axis=1))
-        if not dominated:
-            keep.append(i)
-    return np.array(keep, dtype=int)
-
-
 def fronts_figure(fronts: dict, *, title: str = "", ax=None) -> Figure:
     """Scatter of (near fidelity, far fidelity) per method, each front drawn as a staircase.
 
@@ -224,6 +207,8 @@ def fronts_figure(fronts: dict, *, title: str = "", ax=None) -> Figure:
     >>> len(fig.axes[0].lines)
     4
     """
+    from .scores import pareto_front
+
     if ax is None:
         fig = Figure(figsize=(6.0, 4.6), layout="constrained")
         ax = fig.subplots()

@@ -233,3 +233,39 @@ def perception_curve(
             crossover = float(np.exp(np.log(distances[i - 1]) + t * np.log(distances[i] / distances[i - 1])))
             break
     return PerceptionCurve(distances=distances, near=near_sim, far=far_sim, crossover=crossover)
+
+
+def pareto_front(points: np.ndarray) -> np.ndarray:
+    """Indices of the points not dominated on both coordinates (higher is better).
+
+    Examples
+    --------
+    >>> pareto_front(np.array([[0.5, 0.9], [0.4, 0.8], [0.6, 0.7]])).tolist()
+    [0, 2]
+    """
+    points = np.asarray(points, dtype=np.float64)
+    keep = []
+    for i, p in enumerate(points):
+        dominated = np.any(np.all(points >= p, axis=1) & np.any(points > p, axis=1))
+        if not dominated:
+            keep.append(i)
+    return np.array(keep, dtype=int)
+
+
+def uncovered(front: np.ndarray, by: np.ndarray, tol: float = 0.0) -> np.ndarray:
+    """Indices of points of ``front`` that no point of ``by`` dominates (within ``tol``).
+
+    ``by`` *covers* ``front`` when this is empty: for every point of
+    ``front`` some point of ``by`` is at least as good on both coordinates.
+
+    Examples
+    --------
+    >>> uncovered(np.array([[0.4, 0.9], [0.6, 0.7]]), np.array([[0.5, 0.9]])).tolist()
+    [1]
+    """
+    front = np.asarray(front, dtype=np.float64).reshape(-1, 2)
+    by = np.asarray(by, dtype=np.float64).reshape(-1, 2)
+    return np.array(
+        [i for i, p in enumerate(front) if not np.any(np.all(by >= p - tol, axis=1))],
+        dtype=int,
+    )
