@@ -26,7 +26,7 @@ from .scores import HybridScores, hybrid_scores, uncovered
 SIGMAS_PRECISE = (1.0, 2.0, 4.0)
 SIGMAS_BLURRED = (2.0, 4.0, 8.0)
 #: near-term weights of the perceptual hybrid.
-PERCEPTUAL_WEIGHTS = (0.01, 0.03, 0.1, 0.3)
+PERCEPTUAL_WEIGHTS = (0.003, 0.01, 0.03, 0.1)
 
 
 @dataclass(frozen=True)

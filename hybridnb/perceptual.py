@@ -148,7 +148,7 @@ def perceptual_hybrid(
     img_blurred: np.ndarray,
     sigma_precise: float,
     sigma_blurred: float,
-    m_precise: Sequence[float] = (0.01, 0.03, 0.1, 0.3),
+    m_precise: Sequence[float] = (0.003, 0.01, 0.03, 0.1),
     *,
     steps_count: int = 50,
     lr: float = 0.3,
