@@ -3,7 +3,7 @@
 The article compares ``m_precise`` = 0.1, 0.3 and 1.0 by training three
 models one after the other.  :func:`comparison_grid` trains every
 combination of ``m_precise`` and ``m_blurred`` at once: the logits of all
-cells are one ``(N, H, W, 3)`` variable, the weights are ``(N,)`` tensors,
+cells are one ``(N, H, W, 3)`` tensor, the weights are ``(N,)`` tensors,
 and :func:`hybridnb.hybrid_losses` sums each picture on its own, so the
 gradient of the summed loss with respect to cell ``i`` is exactly the
 gradient of cell ``i``'s loss.  Each cell therefore follows the same path as
@@ -34,7 +34,8 @@ class GridResult:
     Attributes
     ----------
     images : ndarray, shape (N, H, W, 3)
-        The trained pictures, in [0, 1].
+        The pictures in [0, 1] at the last evaluation (before the last
+        update), as :meth:`hybridnb.HybridModel.train`'s ``Report.image``.
     m_precise, m_blurred : ndarray, shape (N,)
         The weights of each cell; the cells are
         ``itertools.product(m_blurred, m_precise)``, so ``m_precise`` varies
