@@ -40,28 +40,71 @@ _EXPORTS = {
     "LiveFigure": "live",
     "training_figure": "plots",
     "figure_to_png": "plots",
+    # --- beyond the article (issue 5) ---
+    "classic_hybrid": "classic",
+    "ClassicResult": "classic",
+    "comparison_grid": "grid",
+    "GridResult": "grid",
+    "hybrid_scores": "scores",
+    "HybridScores": "scores",
+    "ssim": "scores",
+    "perception_curve": "scores",
+    "PerceptionCurve": "scores",
+    "perceptual_hybrid": "perceptual",
+    "sweep_classic": "pareto",
+    "sweep_perceptual": "pareto",
+    "PerceptualResult": "perceptual",
+    "sigma_to_cutoff": "viewing",
+    "cutoff_to_sigma": "viewing",
+    "cycles_per_degree": "viewing",
+    "cycles_per_image": "viewing",
+    "simulate_viewing": "viewing",
+    "comparison_figure": "plots",
+    "fronts_figure": "plots",
+    "perception_figure": "plots",
 }
 
 __all__ = [
     "DEFAULT_FAR",
     "DEFAULT_NEAR",
     "GAMMA",
+    "ClassicResult",
+    "GridResult",
     "HybridModel",
+    "HybridScores",
     "LiveFigure",
     "LossRecord",
+    "PerceptionCurve",
+    "PerceptualResult",
     "Report",
     "blur_with_kernel",
+    "classic_hybrid",
+    "comparison_figure",
+    "comparison_grid",
+    "cutoff_to_sigma",
+    "cycles_per_degree",
+    "cycles_per_image",
     "far_view",
     "figure_to_png",
+    "fronts_figure",
     "gauss_blur",
     "hybrid_losses",
+    "hybrid_scores",
     "linear_to_srgb",
     "load_image",
     "make_gauss_blur_kernel",
+    "perception_curve",
+    "perception_figure",
+    "perceptual_hybrid",
     "sample_images",
     "save_image",
     "shrink_linear",
+    "sigma_to_cutoff",
+    "simulate_viewing",
     "srgb_to_linear",
+    "ssim",
+    "sweep_classic",
+    "sweep_perceptual",
     "training_figure",
 ]
 
@@ -81,12 +124,26 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .blur import blur_with_kernel, gauss_blur
+
+    # --- beyond the article (issue 5) ---
+    from .classic import ClassicResult, classic_hybrid
     from .color import GAMMA, linear_to_srgb, srgb_to_linear
+    from .grid import GridResult, comparison_grid
     from .history import LossRecord
     from .images import DEFAULT_FAR, DEFAULT_NEAR, load_image, sample_images, save_image
     from .kernels import make_gauss_blur_kernel
     from .live import LiveFigure
     from .losses import far_view, hybrid_losses
     from .model import HybridModel, Report
-    from .plots import figure_to_png, training_figure
-    from .viewing import shrink_linear
+    from .pareto import sweep_classic, sweep_perceptual
+    from .perceptual import PerceptualResult, perceptual_hybrid
+    from .plots import comparison_figure, figure_to_png, fronts_figure, perception_figure, training_figure
+    from .scores import HybridScores, PerceptionCurve, hybrid_scores, perception_curve, ssim
+    from .viewing import (
+        cutoff_to_sigma,
+        cycles_per_degree,
+        cycles_per_image,
+        shrink_linear,
+        sigma_to_cutoff,
+        simulate_viewing,
+    )

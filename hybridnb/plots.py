@@ -124,3 +124,144 @@ def training_figure(
     if title:
         fig.suptitle(title)
     return fig
+
+
+# --- beyond the article (issue 5): comparison grid, fronts, perception ------
+
+
+def comparison_figure(grid, *, far_factor: int = 8, title: str = "", cell_inches: float = 3.2) -> Figure:
+    """The article's comparison: each result full size and from afar, losses in a table.
+
+    Parameters
+    ----------
+    grid : hybridnb.GridResult
+        From :func:`hybridnb.comparison_grid`.
+    far_factor : int, optional
+        The view from afar is :func:`hybridnb.shrink_linear` by this factor,
+        drawn small in the corner of a blank panel (its true apparent size)
+        and again enlarged beside it.
+    title : str, optional
+    cell_inches : float, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from types import SimpleNamespace
+    >>> g = SimpleNamespace(images=np.zeros((2, 16, 16, 3)), m_precise=np.array([0.1, 1.0]),
+    ...                     m_blurred=np.ones(2), loss=np.ones(2), loss_precise=np.ones(2),
+    ...                     loss_gauss=np.ones(2), label=lambda i: str(i))
+    >>> len(comparison_figure(g, far_factor=4).axes)
+    5
+    """
+    from .viewing import shrink_linear
+
+    n = len(grid.images)
+    fig = Figure(figsize=(cell_inches * n, cell_inches * 1.9 + 0.9), layout="constrained")
+    gs = fig.add_gridspec(3, n, height_ratios=[1.0, 0.9, 0.3])
+    for i, image in enumerate(grid.images):
+        show_image(fig.add_subplot(gs[0, i]), image, grid.label(i).replace(", ", "\n"))
+        far = shrink_linear(image, far_factor)
+        ax = fig.add_subplot(gs[1, i])
+        ax.imshow(np.clip(far, 0, 1), interpolation="lanczos")
+        ax.set_title(f"from afar ({far_factor}x smaller, enlarged)", fontsize="small")
+        ax.set_axis_off()
+    table_ax = fig.add_subplot(gs[2, :])
+    table_ax.set_axis_off()
+    rows = ["loss", "loss_precise", "loss_gauss"]
+    cells = [[f"{getattr(grid, r)[i]:.4g}" for i in range(n)] for r in rows]
+    table = table_ax.table(
+        cellText=cells,
+        rowLabels=rows,
+        colLabels=[f"m_precise={grid.m_precise[i]:g}\nm_blurred={grid.m_blurred[i]:g}" for i in range(n)],
+        loc="center",
+        cellLoc="center",
+    )
+    table.scale(1.0, 1.6)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def fronts_figure(fronts: dict, *, title: str = "", ax=None) -> Figure:
+    """Scatter of (near fidelity, far fidelity) per method, each front drawn as a staircase.
+
+    Parameters
+    ----------
+    fronts : dict
+        Method name -> (K, 2) array of (near, far) scores.
+    title : str, optional
+    ax : matplotlib axes, optional
+        Draw there instead of on a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = fronts_figure({"classic": np.array([[0.4, 0.9], [0.5, 0.8]]), "optimised": np.array([[0.5, 0.9]])})
+    >>> len(fig.axes[0].lines)
+    4
+    """
+    from .scores import pareto_front
+
+    if ax is None:
+        fig = Figure(figsize=(6.0, 4.6), layout="constrained")
+        ax = fig.subplots()
+    else:
+        fig = ax.figure
+    markers = ["o", "s", "^", "D"]
+    for k, (name, pts) in enumerate(fronts.items()):
+        pts = np.asarray(pts, dtype=np.float64).reshape(-1, 2)
+        (line,) = ax.plot(pts[:, 0], pts[:, 1], markers[k % 4], alpha=0.55, label=f"{name} settings")
+        front = pts[pareto_front(pts)]
+        front = front[np.argsort(front[:, 0])]
+        ax.plot(
+            front[:, 0], front[:, 1], "-", drawstyle="steps-pre", color=line.get_color(), lw=1.8, label=f"{name} front"
+        )
+    ax.set_xlabel("near fidelity: SSIM(hybrid, near)")
+    ax.set_ylabel("far fidelity: SSIM of 8x far views")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small")
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def perception_figure(curve, *, title: str = "", ax=None) -> Figure:
+    """The perception plot: similarity of the view to near and far picture vs distance.
+
+    Parameters
+    ----------
+    curve : hybridnb.PerceptionCurve
+    title : str, optional
+    ax : matplotlib axes, optional
+
+    Examples
+    --------
+    >>> from hybridnb.scores import PerceptionCurve
+    >>> c = PerceptionCurve(np.array([1.0, 2.0]), np.array([0.9, 0.5]), np.array([0.4, 0.8]), 1.5)
+    >>> len(perception_figure(c).axes[0].lines)
+    3
+    """
+    if ax is None:
+        fig = Figure(figsize=(6.0, 4.0), layout="constrained")
+        ax = fig.subplots()
+    else:
+        fig = ax.figure
+    ax.plot(curve.distances, curve.near, "o-", label="like the near picture", color="tab:blue")
+    ax.plot(curve.distances, curve.far, "s-", label="like the far picture", color="tab:orange")
+    if curve.crossover is not None:
+        ax.axvline(curve.crossover, color="gray", ls="--", label=f"crossover {curve.crossover:.2g} m")
+    ax.set_xscale("log")
+    ax.set_xlabel("viewing distance (m)")
+    ax.set_ylabel("SSIM of the views")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize="small")
+    if title:
+        ax.set_title(title)
+    return fig
