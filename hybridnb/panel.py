@@ -27,6 +27,7 @@ import html
 import io
 import itertools
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -368,7 +369,7 @@ class HybridPanel(widgets.VBox):
         self.stop_button = widgets.Button(description="Stop", button_style="warning", icon="stop", disabled=True)
         self.progress = widgets.IntProgress(value=0, min=0, max=article.steps, description="progress")
         self.distance = widgets.IntSlider(
-            value=8, min=1, max=16, description="distance ×", style=wide, continuous_update=True
+            value=8, min=1, max=16, description="distance ×", style=wide, continuous_update=False
         )
         self.filename = widgets.Text(value="hybrid.png", description="file name", style=wide)
         self.save_button = widgets.Button(description="Save PNG", icon="save")
@@ -441,7 +442,8 @@ class HybridPanel(widgets.VBox):
         try:
             load_image(content, size=THUMBNAIL)
         except (ValueError, OSError) as error:
-            raise ValueError(f"{name} cannot be used as a picture: {error}") from None
+            reason = re.sub(r"\s*<_io\.BytesIO object at 0x[0-9a-fA-F]+>", "", str(error))  # noise for a reader
+            raise ValueError(f"{name} cannot be used as a picture: {reason}") from None
         label = f"upload: {name}"
         self._sources[label] = content
         self._cache = {key: value for key, value in self._cache.items() if key[0] != label}
@@ -504,7 +506,7 @@ class HybridPanel(widgets.VBox):
             near, far = self.picture("near"), self.picture("far")
             model = HybridModel(settings.size, settings.size, settings.kernel_size, settings.sigma)
             self.model = model
-            self.history = []
+            self.history, self.result = [], None
             self._stop_requested.clear()
             self.progress.max = settings.steps
             self.progress.value = 0
@@ -630,7 +632,8 @@ class HybridPanel(widgets.VBox):
                 self.progress.bar_style = "success"
             outcome += f", loss {last.loss:.4g} (precise {last.loss_precise:.4g}, gauss {last.loss_gauss:.4g})."
         except Exception as error:
-            outcome, kind = _describe(error) + " The picture reached before is kept.", "error"
+            kept = " The picture reached before is kept." if self.result is not None else ""
+            outcome, kind = _describe(error) + kept, "error"
             self.progress.bar_style = "danger"
         finally:
             try:

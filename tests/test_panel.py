@@ -166,6 +166,7 @@ def test_a_bad_upload_shows_a_message_and_changes_nothing():
     options = panel.near_picker.options
     panel.near_upload.value = fake_upload("notes.txt", b"not a picture at all")
     assert "notes.txt" in panel.message.value and ERROR_COLOUR in panel.message.value
+    assert "cannot be used as a picture" in panel.message.value and "BytesIO" not in panel.message.value
     assert panel.near_picker.options == options and panel.near_picker.value == hn.DEFAULT_NEAR
 
 
