@@ -551,8 +551,8 @@ class HybridPanel(widgets.VBox):
     def make_figure(self):
         """The live view as a matplotlib figure: loss curves, the picture near and far.
 
-        Before the first run it previews the goal: the near picture up close
-        and the far picture from afar.
+        While there is no picture yet (before a run's first report) it
+        previews the goal: the near picture up close, the far one from afar.
         """
         distance = int(self.distance.value)
         if self.result is None:
@@ -624,7 +624,7 @@ class HybridPanel(widgets.VBox):
                 self.history.append(LossRecord.from_report(last.steps, last))
             self.result = model.image()
             seconds = time.monotonic() - started
-            if self._stop_requested.is_set():
+            if self._stop_requested.is_set() and last.steps + 1 < s.steps:
                 outcome, kind = f"Stopped at step {last.steps + 1} of {s.steps} ({seconds:.1f} s)", "warning"
                 self.progress.bar_style = "warning"
             else:
