@@ -246,3 +246,17 @@ def test_close_stops_a_run():
     wait_for(lambda: len(panel.history) >= 1)
     panel.close()
     assert not panel.running and panel.history[-1].step < 1999
+
+
+def test_pictures_can_be_given_as_files_or_arrays(tmp_path):
+    near_file = tmp_path / "mine.png"
+    near_file.write_bytes(hn.sample_images()["cat"].read_bytes())
+    far_array = hn.load_image(hn.sample_images()["coffee"], 48)
+    panel = hn.HybridPanel(size=SIZE, near=near_file, far=far_array)
+    assert (panel.near_picker.value, panel.far_picker.value) == ("file: mine.png", "far array")
+    np.testing.assert_array_equal(panel.picture("near"), hn.load_image(near_file, SIZE))
+    assert panel.picture("far").shape == (SIZE, SIZE, 3)
+    with pytest.raises(FileNotFoundError):
+        hn.HybridPanel(size=SIZE, near=tmp_path / "missing.png")
+    with pytest.raises(ValueError, match="divide by 255"):
+        hn.HybridPanel(size=SIZE, far=far_array * 255)
