@@ -62,6 +62,8 @@ _EXPORTS = {
     "comparison_figure": "plots",
     "fronts_figure": "plots",
     "perception_figure": "plots",
+    # the interactive panel (issue 4)
+    "HybridPanel": "panel",
 }
 
 __all__ = [
@@ -71,6 +73,7 @@ __all__ = [
     "ClassicResult",
     "GridResult",
     "HybridModel",
+    "HybridPanel",
     "HybridScores",
     "LiveFigure",
     "LossRecord",
@@ -135,6 +138,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .live import LiveFigure
     from .losses import far_view, hybrid_losses
     from .model import HybridModel, Report
+    from .panel import HybridPanel
     from .pareto import sweep_classic, sweep_perceptual
     from .perceptual import PerceptualResult, perceptual_hybrid
     from .plots import comparison_figure, figure_to_png, fronts_figure, perception_figure, training_figure

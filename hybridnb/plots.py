@@ -24,8 +24,12 @@ LOSS_STYLES = {
 }
 
 
-def figure_to_png(fig: Figure, dpi: int | None = None) -> bytes:
+def figure_to_png(fig: Figure, dpi: int | None = None, *, tight: bool = True) -> bytes:
     """Render a figure to PNG bytes (Agg, no display needed).
+
+    ``tight=True`` crops the margins, at the price of drawing the figure
+    twice; a figure with a layout engine (as :func:`training_figure`) looks
+    the same without it, so live views pass ``tight=False``.
 
     Examples
     --------
@@ -34,7 +38,7 @@ def figure_to_png(fig: Figure, dpi: int | None = None) -> bytes:
     b'\\x89PNG'
     """
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight" if tight else None)
     return buf.getvalue()
 
 
@@ -62,8 +66,18 @@ def plot_losses(ax, history: Sequence[LossRecord], *, log: bool = True) -> None:
     ax.grid(True, which="both", alpha=0.3)
 
 
-def show_image(ax, image: np.ndarray | None, title: str = "") -> None:
+def show_image(ax, image: np.ndarray | None, title: str = "", *, scale: float = 1.0) -> None:
     """Show a float (H, W, 3) picture on ``ax`` without axes.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    image : ndarray (H, W, 3) or None
+    title : str, optional
+    scale : float, optional
+        Fraction of the axes the picture fills, centred (1 fills it).  A
+        picture shrunk ``n`` times and drawn at ``scale=1/n`` looks as small
+        as it would from ``n`` times farther away, instead of blown up.
 
     Examples
     --------
@@ -73,10 +87,23 @@ def show_image(ax, image: np.ndarray | None, title: str = "") -> None:
     >>> show_image(ax, np.zeros((4, 4, 3)), "black")
     >>> ax.get_title()
     'black'
+    >>> show_image(ax, np.zeros((4, 4, 3)), "small", scale=0.25)
+    >>> [float(v) for v in ax.images[0].get_extent()]
+    [0.375, 0.625, 0.625, 0.375]
     """
+    if not 0.0 < scale <= 1.0:
+        raise ValueError(f"scale must be in (0, 1], got {scale!r}")
     ax.clear()
     if image is not None:
-        ax.imshow(np.clip(image, 0.0, 1.0), interpolation="lanczos" if image.shape[0] > 64 else "nearest")
+        interpolation = "lanczos" if image.shape[0] * scale > 64 else "nearest"
+        extent = None
+        if scale < 1.0:
+            lo, hi = 0.5 - scale / 2, 0.5 + scale / 2
+            extent = (lo, hi, hi, lo)
+        ax.imshow(np.clip(image, 0.0, 1.0), interpolation=interpolation, extent=extent)
+        if extent is not None:
+            ax.set_xlim(0.0, 1.0)
+            ax.set_ylim(1.0, 0.0)
     ax.set_title(title, fontsize="medium")
     ax.set_axis_off()
 
@@ -88,6 +115,9 @@ def training_figure(
     *,
     title: str = "",
     figsize: tuple[float, float] | None = None,
+    far_title: str = "from afar",
+    far_scale: float = 1.0,
+    image_title: str | None = None,
 ) -> Figure:
     """Loss curves beside the current picture (and its view from afar).
 
@@ -100,6 +130,12 @@ def training_figure(
         The picture as seen from afar (e.g. :func:`hybridnb.viewing.shrink_linear`).
     title : str, optional
     figsize : (float, float), optional
+    far_title : str, optional
+        Title of the far view.
+    far_scale : float, optional
+        Size of the far view relative to its panel (see :func:`show_image`).
+    image_title : str, optional
+        Title of the current picture; ``"step N: up close"`` by default.
 
     Returns
     -------
@@ -118,9 +154,9 @@ def training_figure(
     axes = fig.subplots(1, panels, width_ratios=widths)
     plot_losses(axes[0], history)
     step = history[-1].step if history else 0
-    show_image(axes[1], image, f"step {step}: up close")
+    show_image(axes[1], image, f"step {step}: up close" if image_title is None else image_title)
     if far_image is not None:
-        show_image(axes[2], far_image, "from afar")
+        show_image(axes[2], far_image, far_title, scale=far_scale)
     if title:
         fig.suptitle(title)
     return fig

@@ -1,0 +1,262 @@
+"""Drive ``HybridPanel`` headless, as a kernel would: set controls, click, join, look."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+
+import numpy as np
+import pytest
+
+import hybridnb as hn
+from hybridnb import panel as panel_module
+from hybridnb.history import LossRecord
+from hybridnb.panel import report_period
+
+SIZE = 32
+ERROR_COLOUR = panel_module._MESSAGE_COLOURS["error"]
+
+
+def small_panel(steps: int = 30, size: int = SIZE) -> hn.HybridPanel:
+    panel = hn.HybridPanel(size=size)
+    panel.controls["kernel_size"].value = 7
+    panel.controls["sigma"].value = 1.5
+    panel.controls["steps"].value = steps
+    return panel
+
+
+def wait_for(condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+@pytest.fixture(scope="module")
+def finished():
+    """A panel after one complete run, and its figure before the run."""
+    panel = small_panel()
+    before = panel.figure.value
+    panel.run_button.click()
+    assert panel.join(timeout=120)
+    yield panel, before
+    panel.close()
+
+
+def test_controls_default_to_the_article():
+    panel = hn.HybridPanel(size=SIZE)
+    values = {name: widget.value for name, widget in panel.controls.items()}
+    assert (
+        values.items()
+        >= {
+            "kernel_size": 15,
+            "sigma": 3.0,
+            "m_precise": 0.1,
+            "m_blurred": 1.0,
+            "lr": 0.3,
+            "steps": 200,
+            "optimizer": "sgd",
+            "size": SIZE,
+        }.items()
+    )
+    assert panel.near_picker.value == hn.DEFAULT_NEAR and panel.far_picker.value == hn.DEFAULT_FAR
+    assert set(hn.sample_images()) <= set(panel.near_picker.options)
+    assert panel.stop_button.disabled and not panel.run_button.disabled
+    assert panel.figure.value[:4] == b"\x89PNG"  # the goal is previewed before any run
+
+
+def test_a_run_fills_history_progress_and_result(finished):
+    panel, before = finished
+    steps = panel.controls["steps"].value
+    assert panel.progress.value == panel.progress.max == steps
+    assert panel.progress.bar_style == "success"
+    assert all(isinstance(r, LossRecord) for r in panel.history)
+    recorded = [r.step for r in panel.history]
+    assert recorded == list(range(report_period(steps) - 1, steps, report_period(steps)))
+    assert panel.history[-1].loss < panel.history[0].loss
+    assert panel.result.shape == (SIZE, SIZE, 3) and np.issubdtype(panel.result.dtype, np.floating)
+    assert 0.0 <= panel.result.min() and panel.result.max() <= 1.0
+    assert np.abs(panel.result - 0.5).max() > 0.1  # no longer the grey start
+    assert panel.figure.value != before
+    assert "Done" in panel.message.value
+    assert not panel.running and not panel.run_button.disabled and panel.stop_button.disabled
+
+
+def test_parameters_reach_the_model():
+    panel = hn.HybridPanel(size=SIZE)
+    chosen = dict(kernel_size=5, sigma=1.2, m_precise=0.3, m_blurred=0.5, lr=0.05, steps=20, optimizer="adam")
+    for name, value in chosen.items():
+        panel.controls[name].value = value
+    panel.far_picker.value = "cat"
+    panel.run_button.click()
+    assert panel.join(timeout=120)
+
+    assert (panel.model.gauss_kernel_size, panel.model.gauss_sigma) == (5, 1.2)
+    near = hn.load_image(hn.sample_images()[hn.DEFAULT_NEAR], SIZE)
+    far = hn.load_image(hn.sample_images()["cat"], SIZE)
+    reference = hn.HybridModel(SIZE, SIZE, 5, 1.2)
+    records = []
+    reference.train(
+        20,
+        report_period(20),
+        0.05,
+        img_precise=near,
+        img_blurred=far,
+        m_precise=0.3,
+        m_blurred=0.5,
+        optimizer="adam",
+        callback=lambda step, report: records.append(LossRecord.from_report(step, report)),
+        verbose=False,
+    )
+    np.testing.assert_allclose(np.array(panel.history), np.array(records), rtol=1e-6)
+    np.testing.assert_allclose(panel.result, reference.image(), atol=1e-6)
+
+
+def test_stop_midway_keeps_the_picture_and_the_panel_usable():
+    panel = small_panel(steps=2000, size=64)
+    panel.run_button.click()
+    wait_for(lambda: len(panel.history) >= 3)
+    asked = time.monotonic()
+    panel.stop_button.click()
+    assert panel.join(timeout=10)
+    assert time.monotonic() - asked < 5
+    assert panel.history[-1].step < 1999 and panel.progress.value < panel.progress.max
+    assert panel.progress.bar_style == "warning" and "Stopped" in panel.message.value
+    np.testing.assert_array_equal(panel.result, panel.model.image())  # the picture reached is kept
+    assert np.abs(panel.result - 0.5).max() > 0.05
+
+    panel.controls["steps"].value = 10
+    panel.run_button.click()
+    assert panel.join(timeout=60)
+    assert panel.progress.value == panel.progress.max == 10 and panel.history[-1].step == 9
+    panel.close()
+
+
+def test_a_second_run_while_running_does_not_start_another():
+    panel = small_panel(steps=2000, size=64)
+    panel.run_button.click()
+    first = panel._thread
+    assert panel.running
+    panel.run_button.click()
+    assert panel._thread is first
+    assert "in progress" in panel.message.value
+    assert panel.run() is False
+    panel.stop()
+    assert panel.join(timeout=10)
+    steps = [r.step for r in panel.history]
+    assert steps == sorted(set(steps))  # one run's records, not two interleaved
+    panel.close()
+
+
+def fake_upload(name: str, content: bytes) -> tuple[dict, ...]:
+    """A ``FileUpload`` value as ipywidgets 8 deserialises it from the browser."""
+    return (
+        {
+            "name": name,
+            "type": "image/png",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": datetime.now(timezone.utc),
+        },
+    )
+
+
+def test_a_bad_upload_shows_a_message_and_changes_nothing():
+    panel = hn.HybridPanel(size=SIZE)
+    options = panel.near_picker.options
+    panel.near_upload.value = fake_upload("notes.txt", b"not a picture at all")
+    assert "notes.txt" in panel.message.value and ERROR_COLOUR in panel.message.value
+    assert "cannot be used as a picture" in panel.message.value and "BytesIO" not in panel.message.value
+    assert panel.near_picker.options == options and panel.near_picker.value == hn.DEFAULT_NEAR
+
+
+def test_an_upload_becomes_a_choice_for_both_pictures():
+    panel = hn.HybridPanel(size=SIZE)
+    content = hn.sample_images()["coffee"].read_bytes()
+    panel.far_upload.value = fake_upload("my coffee.png", content)
+    assert panel.far_picker.value == "upload: my coffee.png"
+    assert "upload: my coffee.png" in panel.near_picker.options
+    assert panel.near_picker.value == hn.DEFAULT_NEAR
+    np.testing.assert_array_equal(panel.picture("far"), hn.load_image(content, SIZE))
+
+
+def test_a_diverging_run_shows_a_message_and_keeps_the_last_picture(monkeypatch):
+    class Diverging(hn.HybridModel):
+        def train(self, steps_count, print_loss_steps, lr, *, callback=None, **kwargs):
+            report = self.run(kwargs["img_precise"], kwargs["img_blurred"])
+            callback(0, report)
+            raise FloatingPointError("training diverged at step 1 (loss is nan); lower the learning rate")
+
+    monkeypatch.setattr(panel_module, "HybridModel", Diverging)
+    panel = small_panel()
+    panel.run_button.click()
+    assert panel.join(timeout=60)
+    assert "diverged" in panel.message.value and "lower the learning rate" in panel.message.value
+    assert ERROR_COLOUR in panel.message.value and panel.progress.bar_style == "danger"
+    assert panel.result is not None and np.isfinite(panel.result).all()
+    assert not panel.run_button.disabled
+
+
+def test_save_never_overwrites_and_says_where(finished, tmp_path):
+    panel, _ = finished
+    panel.filename.value = str(tmp_path / "hybrid.png")
+    panel.save_button.click()
+    first = (tmp_path / "hybrid.png").read_bytes()
+    panel.save_button.click()
+    assert (tmp_path / "hybrid-1.png").exists() and (tmp_path / "hybrid.png").read_bytes() == first
+    assert str(tmp_path / "hybrid-1.png") in panel.message.value
+    np.testing.assert_allclose(hn.load_image(tmp_path / "hybrid-1.png", size=None), panel.result, atol=0.5 / 255 + 1e-6)
+
+    panel.filename.value = str(tmp_path / "plain")
+    panel.save_button.click()
+    assert (tmp_path / "plain.png").exists()
+
+    panel.filename.value = str(tmp_path / "missing" / "h.png")
+    panel.save_button.click()
+    assert ERROR_COLOUR in panel.message.value and not (tmp_path / "missing").exists()
+
+
+def test_save_before_a_run_says_there_is_nothing(tmp_path):
+    panel = hn.HybridPanel(size=SIZE)
+    panel.filename.value = str(tmp_path / "h.png")
+    panel.save_button.click()
+    assert "Nothing to save" in panel.message.value and not list(tmp_path.iterdir())
+
+
+def test_viewing_distance_redraws_without_training(finished):
+    panel, _ = finished
+    shown, model, records = panel.figure.value, panel.model, list(panel.history)
+    panel.distance.value = 2 if panel.distance.value != 2 else 4
+    assert panel.figure.value != shown
+    assert panel.model is model and panel.history == records and not panel.running
+
+
+def test_callbacks_print_nothing(capsys):
+    panel = small_panel(steps=20)
+    panel.run_button.click()
+    panel.join(timeout=60)
+    panel.distance.value = 3
+    panel.near_upload.value = fake_upload("bad.png", b"\x89PNG broken")
+    assert capsys.readouterr().out == ""
+
+
+def test_close_stops_a_run():
+    panel = small_panel(steps=2000, size=64)
+    panel.run_button.click()
+    wait_for(lambda: len(panel.history) >= 1)
+    panel.close()
+    assert not panel.running and panel.history[-1].step < 1999
+
+
+def test_pictures_can_be_given_as_files_or_arrays(tmp_path):
+    near_file = tmp_path / "mine.png"
+    near_file.write_bytes(hn.sample_images()["cat"].read_bytes())
+    far_array = hn.load_image(hn.sample_images()["coffee"], 48)
+    panel = hn.HybridPanel(size=SIZE, near=near_file, far=far_array)
+    assert (panel.near_picker.value, panel.far_picker.value) == ("file: mine.png", "far array")
+    np.testing.assert_array_equal(panel.picture("near"), hn.load_image(near_file, SIZE))
+    assert panel.picture("far").shape == (SIZE, SIZE, 3)
+    with pytest.raises(FileNotFoundError):
+        hn.HybridPanel(size=SIZE, near=tmp_path / "missing.png")
+    with pytest.raises(ValueError, match="divide by 255"):
+        hn.HybridPanel(size=SIZE, far=far_array * 255)
