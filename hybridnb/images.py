@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import itertools
 import os
 import re
+import secrets
 import struct
 import warnings
 from pathlib import Path
@@ -36,6 +39,10 @@ MAX_PIXELS = 120_000_000
 #: conversion, so a 100 MP photo never becomes a 2.4 GB float64 array.
 _REDUCE_ABOVE = 16_000_000
 
+_LIMIT = (
+    f"pictures of 1 to {MAX_PIXELS // 1_000_000} megapixels are read (a guard against decompression bombs): "
+    "shrink it first"
+)
 _ADDRESS = re.compile(r"\s*<[^<>]* at 0x[0-9a-fA-F]+>")
 
 
@@ -66,16 +73,15 @@ def _open(source: PathOrBytes, label: str) -> Image.Image:
     except IsADirectoryError:
         raise ValueError(f"{label} is a folder, not a picture") from None
     except Image.DecompressionBombError as error:
-        raise ValueError(f"{label} is too large to read ({_reason(error)})") from None
+        pixels = re.search(r"\((\d+) pixels\)", str(error))
+        count = f"{int(pixels.group(1)) / 1e6:.0f} megapixels" if pixels else "too many pixels"
+        raise ValueError(f"{label} has {count}; {_LIMIT}") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
         raise ValueError(f"cannot read {label} as a picture: {_reason(error)}") from None
     width, height = image.size
     if width * height > MAX_PIXELS or width < 1 or height < 1:
         image.close()
-        raise ValueError(
-            f"{label} is {width}x{height} pixels; pictures of 1 to {MAX_PIXELS // 1_000_000} megapixels are read "
-            "(a guard against decompression bombs): shrink it first"
-        )
+        raise ValueError(f"{label} is {width}x{height} pixels; {_LIMIT}")
     return image
 
 
@@ -251,14 +257,43 @@ def to_uint8(image: np.ndarray) -> np.ndarray:
     return np.round(np.clip(a, 0.0, 1.0) * 255.0).astype(np.uint8)
 
 
-def save_image(image: np.ndarray, path: str | os.PathLike) -> Path:
+def free_path(path: str | os.PathLike) -> Path:
+    """``path`` if nothing is there yet, else the first free ``stem-1``, ``stem-2``, ...
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> free_path(folder / "h.png").name
+    'h.png'
+    >>> _ = (folder / "h.png").write_bytes(b"")
+    >>> free_path(folder / "h.png").name
+    'h-1.png'
+    """
+    path = Path(path)
+    for n in itertools.count():
+        candidate = path if n == 0 else path.with_name(f"{path.stem}-{n}{path.suffix}")
+        if not candidate.exists():
+            return candidate
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def save_image(image: np.ndarray, path: str | os.PathLike, *, overwrite: bool = True) -> Path:
     """Save a float image in [0, 1] as an 8-bit PNG (values outside are clipped).
+
+    The file is written whole or not at all: the picture is encoded in
+    memory, written to a temporary file beside ``path`` and moved into place,
+    so an error (a full disk, Ctrl-C) never leaves half a PNG, nor destroys
+    the file that was there.
 
     Parameters
     ----------
     image : array_like, shape (H, W, 3), (1, H, W, 3) or (H, W)
     path : str or path
         Where to write; the format follows the suffix (PNG if none is given).
+    overwrite : bool, optional
+        Replace an existing file (default).  With ``False`` an existing file
+        raises ``FileExistsError`` and is left untouched (checked atomically).
 
     Returns
     -------
@@ -274,12 +309,40 @@ def save_image(image: np.ndarray, path: str | os.PathLike) -> Path:
     'grey.png'
     >>> float(hn.load_image(path, size=None)[0, 0, 0])
     0.5019607843137255
+    >>> hn.save_image(np.zeros((8, 8, 3)), path, overwrite=False)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    FileExistsError: ... exists
     """
     path = Path(path)
-    pixels = to_uint8(image)
-    fmt = None if path.suffix else "PNG"
-    Image.fromarray(pixels).save(path, format=fmt)
+    buffer = io.BytesIO()
+    fmt = Image.registered_extensions().get(path.suffix.lower(), "PNG") if path.suffix else "PNG"
+    Image.fromarray(to_uint8(image)).save(buffer, format=fmt)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.part")
+    try:
+        with open(temporary, "xb") as file:  # created with the usual permissions (umask)
+            file.write(buffer.getvalue())
+        if overwrite:
+            os.replace(temporary, path)
+        else:
+            _link_new(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
     return path
+
+
+def _link_new(temporary: Path, path: Path) -> None:
+    """Give ``temporary``'s content the name ``path`` unless ``path`` exists (atomically)."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise FileExistsError(f"{path} exists") from None
+    except OSError:  # a file system without hard links: exclusive creation still never clobbers
+        try:
+            with open(path, "xb") as file:
+                file.write(temporary.read_bytes())
+        except FileExistsError:
+            raise FileExistsError(f"{path} exists") from None
 
 
 def sample_images() -> dict[str, Path]:

@@ -15,7 +15,7 @@ flicker.  Callbacks never print and never let an exception escape: errors
 (a picture that cannot be read, a diverging run, a file that cannot be
 written) are shown as a readable line in the panel's ``message`` widget.
 
-Pure helpers come first (:func:`report_period`, :func:`free_path`,
+Pure helpers come first (:func:`report_period`,
 :func:`save_png_new`, :func:`uploaded_file`, :func:`far_picture`), the
 stateful widget last.
 """
@@ -25,7 +25,6 @@ from __future__ import annotations
 import functools
 import html
 import io
-import itertools
 import os
 import re
 import threading
@@ -40,7 +39,7 @@ import numpy as np
 from PIL import Image as PILImage
 
 from .history import LossRecord
-from .images import DEFAULT_FAR, DEFAULT_NEAR, centre_crop, load_image, resize, sample_images, to_uint8
+from .images import DEFAULT_FAR, DEFAULT_NEAR, centre_crop, free_path, load_image, resize, sample_images, to_uint8
 from .model import OPTIMIZERS, HybridModel
 from .plots import figure_to_png, training_figure
 from .viewing import shrink_linear
@@ -88,27 +87,6 @@ def report_period(steps: int, reports: int = 20, longest: int = 10) -> int:
     (10, 2, 1, 10)
     """
     return max(1, min(int(longest), int(steps) // int(reports)))
-
-
-def free_path(path: str | os.PathLike) -> Path:
-    """``path`` if nothing is there yet, else the first free ``stem-1``, ``stem-2``, ...
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> folder = Path(tempfile.mkdtemp())
-    >>> free_path(folder / "h.png").name
-    'h.png'
-    >>> _ = (folder / "h.png").write_bytes(b"")
-    >>> free_path(folder / "h.png").name
-    'h-1.png'
-    """
-    path = Path(path)
-    for n in itertools.count():
-        candidate = path if n == 0 else path.with_name(f"{path.stem}-{n}{path.suffix}")
-        if not candidate.exists():
-            return candidate
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def png_bytes(image: np.ndarray) -> bytes:
