@@ -40,6 +40,20 @@ _EXPORTS = {
     "LiveFigure": "live",
     "training_figure": "plots",
     "figure_to_png": "plots",
+    # teaching notebooks (issue 3)
+    "srgb_standard_to_linear": "color",
+    "frequency_response": "kernels",
+    "half_amplitude_cutoff": "kernels",
+    "truncated_weight": "kernels",
+    "blur_with_kernel_2d": "blur",
+    "blur_linear": "viewing",
+    "stripes": "patterns",
+    "stripe_chart": "patterns",
+    "chirp": "patterns",
+    "chirp_frequencies": "patterns",
+    "blur_timings": "timing",
+    "image_row": "plots",
+    "LiveTraining": "live",
 }
 
 __all__ = [
@@ -48,21 +62,34 @@ __all__ = [
     "GAMMA",
     "HybridModel",
     "LiveFigure",
+    "LiveTraining",
     "LossRecord",
     "Report",
+    "blur_linear",
+    "blur_timings",
     "blur_with_kernel",
+    "blur_with_kernel_2d",
+    "chirp",
+    "chirp_frequencies",
     "far_view",
     "figure_to_png",
+    "frequency_response",
     "gauss_blur",
+    "half_amplitude_cutoff",
     "hybrid_losses",
+    "image_row",
     "linear_to_srgb",
     "load_image",
     "make_gauss_blur_kernel",
     "sample_images",
     "save_image",
     "shrink_linear",
+    "srgb_standard_to_linear",
     "srgb_to_linear",
+    "stripe_chart",
+    "stripes",
     "training_figure",
+    "truncated_weight",
 ]
 
 
@@ -80,13 +107,15 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
-    from .blur import blur_with_kernel, gauss_blur
-    from .color import GAMMA, linear_to_srgb, srgb_to_linear
+    from .blur import blur_with_kernel, blur_with_kernel_2d, gauss_blur
+    from .color import GAMMA, linear_to_srgb, srgb_standard_to_linear, srgb_to_linear
     from .history import LossRecord
     from .images import DEFAULT_FAR, DEFAULT_NEAR, load_image, sample_images, save_image
-    from .kernels import make_gauss_blur_kernel
-    from .live import LiveFigure
+    from .kernels import frequency_response, half_amplitude_cutoff, make_gauss_blur_kernel, truncated_weight
+    from .live import LiveFigure, LiveTraining
     from .losses import far_view, hybrid_losses
     from .model import HybridModel, Report
-    from .plots import figure_to_png, training_figure
-    from .viewing import shrink_linear
+    from .patterns import chirp, chirp_frequencies, stripe_chart, stripes
+    from .plots import figure_to_png, image_row, training_figure
+    from .timing import blur_timings
+    from .viewing import blur_linear, shrink_linear
