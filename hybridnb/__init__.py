@@ -54,6 +54,7 @@ _EXPORTS = {
     "blur_timings": "timing",
     "image_row": "plots",
     "LiveTraining": "live",
+    "quiet_tensorflow": "tf_startup",
 }
 
 __all__ = [
@@ -81,6 +82,7 @@ __all__ = [
     "linear_to_srgb",
     "load_image",
     "make_gauss_blur_kernel",
+    "quiet_tensorflow",
     "sample_images",
     "save_image",
     "shrink_linear",
@@ -117,5 +119,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .model import HybridModel, Report
     from .patterns import chirp, chirp_frequencies, stripe_chart, stripes
     from .plots import figure_to_png, image_row, training_figure
+    from .tf_startup import quiet_tensorflow
     from .timing import blur_timings
     from .viewing import blur_linear, shrink_linear

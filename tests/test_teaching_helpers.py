@@ -230,3 +230,23 @@ def test_live_training_skips_redraws_that_come_too_soon(monkeypatch):
     assert len(monitor.history) == 4 and monitor.live._handle.updates == 0
     monitor.finish()
     assert monitor.live._handle.updates == 1
+
+
+# --- start-up --------------------------------------------------------------
+
+
+def test_quiet_tensorflow_hides_native_start_up_lines_only():
+    """In a fresh process: nothing from TensorFlow's start-up reaches stderr, later output does."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, hybridnb as hn\n"
+        "devices = hn.quiet_tensorflow()\n"
+        "import tensorflow as tf\n"
+        "print(float(tf.constant(1.0) + 1), [d.device_type for d in devices])\n"
+        "print('still shown', file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
+    assert done.stdout.strip().startswith("2.0 ['CPU'")
+    assert done.stderr.strip() == "still shown"
