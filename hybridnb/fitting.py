@@ -22,6 +22,7 @@ from __future__ import annotations
 import tensorflow as tf
 
 from .blur import blur_with_kernel
+from .color import fast_power
 from .losses import loss_and_gradient
 
 #: Adam's step size for :meth:`HybridModel.fit`, in logit units: the largest of
@@ -35,7 +36,7 @@ ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON = 0.9, 0.999, 1e-8
 START_MARGIN = 1e-3
 
 
-@tf.function(reduce_retracing=True)
+@tf.function(reduce_retracing=True, autograph=False)
 def initial_logits(img_precise, far_target, kernel, gamma):
     """Logits of the classic hybrid in linear light, the start of :meth:`HybridModel.fit`.
 
@@ -73,14 +74,14 @@ def initial_logits(img_precise, far_target, kernel, gamma):
     """
     dtype = img_precise.dtype
     gamma = tf.cast(gamma, dtype)
-    near_light = tf.pow(img_precise, gamma)
-    light = near_light - blur_with_kernel(near_light, kernel) + tf.pow(far_target, gamma)
+    near_light = fast_power(img_precise, gamma)
+    light = near_light - blur_with_kernel(near_light, kernel) + fast_power(far_target, gamma)
     margin = tf.constant(START_MARGIN, dtype)
-    image01 = tf.pow(tf.clip_by_value(light, tf.pow(margin, gamma), tf.pow(1.0 - margin, gamma)), 1.0 / gamma)
+    image01 = fast_power(tf.clip_by_value(light, tf.pow(margin, gamma), tf.pow(1.0 - margin, gamma)), 1.0 / gamma)
     return tf.math.log(image01) - tf.math.log1p(-image01)
 
 
-@tf.function(reduce_retracing=True)
+@tf.function(reduce_retracing=True, autograph=False)
 def adam_steps(logits, moment1, moment2, step, evaluation, img_precise, far_target, kernel,
                m_precise, m_blurred, gamma, lr, target_loss, max_steps):  # fmt: skip
     """Adam steps on the article's loss until it is ``<= target_loss`` or ``max_steps`` are done.

@@ -24,7 +24,7 @@ from __future__ import annotations
 import tensorflow as tf
 
 from .blur import adjoint_kernel, blur_with_kernel
-from .color import linear_to_srgb, srgb_to_linear
+from .color import fast_power, linear_to_srgb, srgb_to_linear
 
 
 def far_view(images: tf.Tensor, kernel: tf.Tensor, gamma: tf.Tensor | float = 2.2) -> tf.Tensor:
@@ -149,9 +149,9 @@ def loss_and_gradient(
     image01 = tf.math.sigmoid(logits)
     diff = image01 - img_precise
     loss_precise = tf.reduce_sum(tf.square(diff), axis=axes)
-    light = tf.exp(gamma * tf.math.log(image01))
+    light = fast_power(image01, gamma)
     blurred = blur_with_kernel(light, kernel)
-    far = tf.exp(tf.math.log(blurred) / gamma)
+    far = fast_power(blurred, 1.0 / gamma)
     residual = far - far_target
     loss_gauss = tf.reduce_sum(tf.square(residual), axis=axes)
     loss = tf.reduce_sum(tf.reshape(m_precise * loss_precise + m_blurred * loss_gauss, [-1]))

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 import tensorflow as tf
 
-from .color import GAMMA
+from .blur import blur_with_kernel
+from .color import GAMMA, fast_power
 from .fitting import FIT_LR, adam_steps, initial_logits
 from .kernels import make_gauss_blur_kernel
-from .losses import far_view, loss_and_gradient
+from .losses import loss_and_gradient
 
 OPTIMIZERS = ("sgd", "adam")
 
@@ -58,12 +59,14 @@ class Report:
 # one trace.  All numbers come in as tensors: no retracing for new values.
 
 
-@tf.function(reduce_retracing=True)
+@tf.function(reduce_retracing=True, autograph=False)
 def _far_target(img_blurred, kernel, gamma):
-    return far_view(img_blurred, kernel, gamma)
+    # far_view's numbers, with the fast power: this is never differentiated.
+    gamma = tf.cast(gamma, img_blurred.dtype)
+    return fast_power(blur_with_kernel(fast_power(img_blurred, gamma), kernel), 1.0 / gamma)
 
 
-@tf.function(reduce_retracing=True)
+@tf.function(reduce_retracing=True, autograph=False)
 def _loss_and_gradient(logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma):
     loss, loss_precise, loss_gauss, grad = loss_and_gradient(
         logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma
@@ -71,7 +74,7 @@ def _loss_and_gradient(logits, img_precise, far_target, kernel, m_precise, m_blu
     return loss, tf.reduce_sum(loss_precise), tf.reduce_sum(loss_gauss), grad
 
 
-@tf.function(reduce_retracing=True)
+@tf.function(reduce_retracing=True, autograph=False)
 def _sgd_step(var, img_precise, far_target, kernel, m_precise, m_blurred, gamma, lr):
     loss, loss_precise, loss_gauss, grad = _loss_and_gradient(
         var.read_value(), img_precise, far_target, kernel, m_precise, m_blurred, gamma
@@ -80,7 +83,7 @@ def _sgd_step(var, img_precise, far_target, kernel, m_precise, m_blurred, gamma,
     return loss, loss_precise, loss_gauss, grad
 
 
-@tf.function(reduce_retracing=True)
+@tf.function(reduce_retracing=True, autograph=False)
 def _adam_step(var, m, v, t, img_precise, far_target, kernel, m_precise, m_blurred, gamma, lr):
     loss, loss_precise, loss_gauss, grad = _loss_and_gradient(
         var.read_value(), img_precise, far_target, kernel, m_precise, m_blurred, gamma
