@@ -46,7 +46,7 @@ class MyModel:
         img_w: int,
         gauss_kernel_size: int,
         gauss_sigma: float,
-        image_source: Optional[np.ndarray] = None,
+        image_source: Optional[np.ndarray] = None,  # noqa: UP045  (as the article writes it)
     ):
         if image_source is None:
             image_source = np.zeros(shape=(1, img_h, img_w, 3), dtype=float)

@@ -127,8 +127,9 @@ def fresh_process(near: str, far: str, size: int, target: float | None, max_step
 def child(args) -> None:
     """In the fresh process: imports, then pictures + model + tracing + fit, timed."""
     start = time.perf_counter()
-    import hybridnb as hn
     import tensorflow  # noqa: F401  (the import is timed apart from the work)
+
+    import hybridnb as hn
 
     imported = time.perf_counter()
     near_img, far_img = load_pair(args.near, args.far, args.size)
@@ -213,7 +214,7 @@ def main(argv=None) -> None:
     print(f"peak RSS of this process: {peak_rss_mb():.0f} MiB")
     if args.all_pairs:
         names = sorted(hn.sample_images())
-        pairs = [(a, b) for a, b in zip(names, names[1:] + names[:1])] + [(args.far, args.near)]
+        pairs = [(a, b) for a, b in zip(names, names[1:] + names[:1], strict=True)] + [(args.far, args.near)]
         for near, far in pairs:
             pair = load_pair(near, far, args.size)
             _, pair_target = compiled_sgd(*pair, args.size, STEPS)

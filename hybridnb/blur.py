@@ -21,9 +21,31 @@ ArrayT = TypeVar("ArrayT", np.ndarray, tf.Tensor)
 
 BLUR_METHODS = ("auto", "direct", "fft")
 
-#: Kernels with at least this many taps are applied by FFT when ``method="auto"``.
-#: MEASURED_PLACEHOLDER
-FFT_MIN_TAPS = 41
+#: Float32 kernels with at least this many taps are applied by FFT when
+#: ``method="auto"``.  Measured with ``bench/blur_methods.py`` (one training
+#: step, loss and gradient, 512 x 512, 2 CPU cores, TensorFlow 2.21), CPU ms per
+#: step direct / FFT: 9 taps 14.8 / 38.2, 15 taps 20.4 / 36.0, 31 taps 31.4 /
+#: 36.2, 41 taps 34.3 / 35.0, 61 taps 43.8 / 33.1, 91 taps 60.1 / 38.6,
+#: 121 taps 76.2 / 39.9: the depthwise cost grows with the taps, the FFT's does
+#: not, and they cross a little above 41 taps.
+FFT_MIN_TAPS = 45
+
+#: The same for float64, where TensorFlow's depthwise convolution is several
+#: times slower (no oneDNN kernel): direct / FFT 105 / 62 CPU ms at 9 taps,
+#: 145 / 58 at 15 taps, 1081 / 75 at 121 taps.
+FFT_MIN_TAPS_FLOAT64 = 9
+
+
+def fft_min_taps(dtype: tf.DType) -> float:
+    """Taps from which ``method="auto"`` blurs by FFT in this dtype (inf: never).
+
+    Examples
+    --------
+    >>> import tensorflow as tf
+    >>> fft_min_taps(tf.float32), fft_min_taps(tf.float64), fft_min_taps(tf.float16)
+    (45, 9, inf)
+    """
+    return {tf.float32: FFT_MIN_TAPS, tf.float64: FFT_MIN_TAPS_FLOAT64}.get(tf.as_dtype(dtype), float("inf"))
 
 
 def depthwise_kernels(kernel: tf.Tensor, channels: int) -> tuple[tf.Tensor, tf.Tensor]:
@@ -191,7 +213,8 @@ def blur_with_kernel(images: tf.Tensor, kernel: tf.Tensor, method: str = "auto")
     method : {"auto", "direct", "fft"}, optional
         ``"direct"``: the depthwise convolutions (cost grows with ``K``);
         ``"fft"``: :func:`fft_blur_with_kernel` (cost independent of ``K``);
-        ``"auto"`` (default): FFT from :data:`FFT_MIN_TAPS` taps on.
+        ``"auto"`` (default): FFT from :func:`fft_min_taps` taps on
+        (45 in float32, 9 in float64), where it is the faster.
 
     Returns
     -------
@@ -211,11 +234,13 @@ def blur_with_kernel(images: tf.Tensor, kernel: tf.Tensor, method: str = "auto")
         return direct_blur_with_kernel(images, kernel)
     if method == "fft":
         return fft_blur_with_kernel(images, kernel)
+    threshold = fft_min_taps(images.dtype)
     taps = tf.reshape(kernel, [-1]).shape[0]
-    if taps is not None:  # known when the graph is built: choose in Python
-        return (fft_blur_with_kernel if taps >= FFT_MIN_TAPS else direct_blur_with_kernel)(images, kernel)
+    if taps is not None or threshold == float("inf"):  # decided when the graph is built
+        use_fft = taps is not None and taps >= threshold
+        return (fft_blur_with_kernel if use_fft else direct_blur_with_kernel)(images, kernel)
     return tf.cond(
-        tf.size(kernel) >= FFT_MIN_TAPS,
+        tf.size(kernel) >= threshold,
         lambda: fft_blur_with_kernel(images, kernel),
         lambda: direct_blur_with_kernel(images, kernel),
     )

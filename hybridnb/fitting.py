@@ -36,6 +36,37 @@ ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON = 0.9, 0.999, 1e-8
 START_MARGIN = 1e-3
 
 
+# Not inlined into the functions that call it: the same concrete function then
+# runs whether ``HybridModel.run`` calls it alone or a training step or the fit
+# loop calls it, so ``train`` gives bit for bit the numbers of ``run`` +
+# ``apply_gradient``, and ``fit`` stops on exactly the loss ``run`` reports,
+# whatever the graph optimiser would otherwise rearrange around it.
+@tf.function(reduce_retracing=True, autograph=False, experimental_attributes={"_noinline": True})
+def evaluate(logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma):
+    """:func:`hybridnb.losses.loss_and_gradient` with the parts summed over the batch, compiled.
+
+    Returns
+    -------
+    loss, loss_precise, loss_gauss : scalar tensors
+    gradient : tf.Tensor, same shape as ``logits``
+
+    Examples
+    --------
+    >>> import tensorflow as tf
+    >>> import hybridnb as hn
+    >>> k = tf.constant(hn.make_gauss_blur_kernel(3, 1.0))
+    >>> z = tf.zeros((1, 8, 8, 3))
+    >>> one = tf.constant(1.0)
+    >>> loss, lp, lg, grad = evaluate(z, tf.zeros_like(z), tf.fill((1, 8, 8, 3), 0.5), k, one, one, tf.constant(2.2))
+    >>> float(lp), bool(loss > lp), grad.shape.as_list()
+    (48.0, True, [1, 8, 8, 3])
+    """
+    loss, loss_precise, loss_gauss, grad = loss_and_gradient(
+        logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma
+    )
+    return loss, tf.reduce_sum(loss_precise), tf.reduce_sum(loss_gauss), grad
+
+
 @tf.function(reduce_retracing=True, autograph=False)
 def initial_logits(img_precise, far_target, kernel, gamma):
     """Logits of the classic hybrid in linear light, the start of :meth:`HybridModel.fit`.
@@ -98,8 +129,7 @@ def adam_steps(logits, moment1, moment2, step, evaluation, img_precise, far_targ
     step : scalar tensor
         Adam steps taken so far (for its bias correction; 0 on a fresh start).
     evaluation : tuple (loss, loss_precise, loss_gauss, gradient)
-        :func:`hybridnb.losses.loss_and_gradient` at ``logits`` (parts summed
-        over the batch).
+        :func:`evaluate` at ``logits``.
     img_precise, far_target, kernel, m_precise, m_blurred, gamma
         As for :func:`hybridnb.losses.loss_and_gradient`.
     lr, target_loss : scalar tensors
@@ -116,13 +146,12 @@ def adam_steps(logits, moment1, moment2, step, evaluation, img_precise, far_targ
     --------
     >>> import tensorflow as tf
     >>> import hybridnb as hn
-    >>> from hybridnb.losses import far_view, loss_and_gradient
+    >>> from hybridnb.losses import far_view
     >>> k = tf.constant(hn.make_gauss_blur_kernel(3, 1.0))
     >>> near = tf.fill((1, 8, 8, 3), 0.2)
     >>> far_t = far_view(tf.fill((1, 8, 8, 3), 0.7), k)
     >>> z, w = tf.zeros((1, 8, 8, 3)), [tf.constant(1.0), tf.constant(1.0), tf.constant(2.2)]
-    >>> ev = loss_and_gradient(z, near, far_t, k, *w)
-    >>> ev = (ev[0], tf.reduce_sum(ev[1]), tf.reduce_sum(ev[2]), ev[3])
+    >>> ev = evaluate(z, near, far_t, k, *w)
     >>> out = adam_steps(z, tf.zeros_like(z), tf.zeros_like(z), tf.constant(0.0), ev, near, far_t, k, *w,
     ...                  tf.constant(0.1), tf.constant(float("-inf")), tf.constant(20))
     >>> int(out[-1]), bool(out[4][0] < ev[0])
@@ -143,10 +172,7 @@ def adam_steps(logits, moment1, moment2, step, evaluation, img_precise, far_targ
         moment2 = beta2 * moment2 + (1.0 - beta2) * tf.square(grad)
         size = lr * tf.sqrt(1.0 - tf.pow(beta2, step)) / (1.0 - tf.pow(beta1, step))
         logits = logits - size * moment1 / (tf.sqrt(moment2) + ADAM_EPSILON)
-        loss, loss_precise, loss_gauss, grad = loss_and_gradient(
-            logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma
-        )
-        evaluation = (loss, tf.reduce_sum(loss_precise), tf.reduce_sum(loss_gauss), grad)
+        evaluation = evaluate(logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma)
         return done + 1, logits, moment1, moment2, step, evaluation
 
     done, logits, moment1, moment2, step, evaluation = tf.while_loop(

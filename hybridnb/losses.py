@@ -101,6 +101,7 @@ def loss_and_gradient(
     m_precise: tf.Tensor | float,
     m_blurred: tf.Tensor | float,
     gamma: tf.Tensor | float = 2.2,
+    method: str = "auto",
 ) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]:
     """The article's total loss at ``sigmoid(logits)`` and its gradient, by hand.
 
@@ -122,6 +123,8 @@ def loss_and_gradient(
     m_precise, m_blurred : float or tensor, scalar or shape (N,)
         Weights of the two losses (per picture if given as vectors).
     gamma : float or scalar tensor
+    method : {"auto", "direct", "fft"}, optional
+        How the blurs are computed (:func:`hybridnb.blur_with_kernel`).
 
     Returns
     -------
@@ -150,12 +153,12 @@ def loss_and_gradient(
     diff = image01 - img_precise
     loss_precise = tf.reduce_sum(tf.square(diff), axis=axes)
     light = fast_power(image01, gamma)
-    blurred = blur_with_kernel(light, kernel)
+    blurred = blur_with_kernel(light, kernel, method)
     far = fast_power(blurred, 1.0 / gamma)
     residual = far - far_target
     loss_gauss = tf.reduce_sum(tf.square(residual), axis=axes)
     loss = tf.reduce_sum(tf.reshape(m_precise * loss_precise + m_blurred * loss_gauss, [-1]))
     grad_blurred = (2.0 / gamma) * weight_blurred * residual * far / blurred
-    grad_light = blur_with_kernel(grad_blurred, adjoint_kernel(kernel))
+    grad_light = blur_with_kernel(grad_blurred, adjoint_kernel(kernel), method)
     grad = (2.0 * weight_precise * diff * image01 + gamma * grad_light * light) * (1.0 - image01)
     return loss, loss_precise, loss_gauss, grad

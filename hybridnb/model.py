@@ -20,9 +20,8 @@ import tensorflow as tf
 
 from .blur import blur_with_kernel
 from .color import GAMMA, fast_power
-from .fitting import FIT_LR, adam_steps, initial_logits
+from .fitting import FIT_LR, adam_steps, evaluate, initial_logits
 from .kernels import make_gauss_blur_kernel
-from .losses import loss_and_gradient
 
 OPTIMIZERS = ("sgd", "adam")
 
@@ -66,12 +65,9 @@ def _far_target(img_blurred, kernel, gamma):
     return fast_power(blur_with_kernel(fast_power(img_blurred, gamma), kernel), 1.0 / gamma)
 
 
-@tf.function(reduce_retracing=True, autograph=False)
-def _loss_and_gradient(logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma):
-    loss, loss_precise, loss_gauss, grad = loss_and_gradient(
-        logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma
-    )
-    return loss, tf.reduce_sum(loss_precise), tf.reduce_sum(loss_gauss), grad
+# The loss and its gradient (the article's numbers; see fitting.evaluate): one
+# compiled function shared by ``run``, ``train`` and ``fit``.
+_loss_and_gradient = evaluate
 
 
 @tf.function(reduce_retracing=True, autograph=False)
