@@ -186,3 +186,16 @@ def test_model_loss_with_a_large_kernel_matches_the_formula(pair16, rng):
         expected = ref.losses(ref.sigmoid(logits[0]), near, far, ref.kernel(61, 10.0), 0.1, 1.0)
         assert report.loss == pytest.approx(expected[0], rel=1e-4)
         assert report.loss_gauss == pytest.approx(expected[2], rel=1e-4)
+
+
+def test_command_line_fit(tmp_path, capsys):
+    from hybridnb import cli
+
+    out = tmp_path / "h.png"
+    common = ["cat", "coffee", "-o", str(out), "--size", "24", "--kernel-size", "5", "--sigma", "1", "-q"]
+    assert cli.main([*common, "--optimizer", "fit", "--steps", "5"]) == 0 and out.exists()
+    assert "5 steps" in capsys.readouterr().out
+    assert cli.main([*common, "--optimizer", "fit", "--target-loss", "1e9"]) == 0
+    assert "0 steps" in capsys.readouterr().out  # the classic-hybrid start already meets it
+    assert cli.main([*common, "--target-loss", "10"]) == 2
+    assert "--target-loss needs --optimizer fit" in capsys.readouterr().err
