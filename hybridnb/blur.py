@@ -200,7 +200,7 @@ def fft_blur_with_kernel(images: tf.Tensor, kernel: tf.Tensor) -> tf.Tensor:
     return tf.transpose(blurred, [0, 2, 3, 1])
 
 
-def blur_with_kernel(images: tf.Tensor, kernel: tf.Tensor, method: str = "auto") -> tf.Tensor:
+def blur_with_kernel(images: tf.Tensor, kernel: tf.Tensor, method: str = "auto", positive: bool = False) -> tf.Tensor:
     """Blur an NHWC batch with a separable 1-D kernel (x first, then y).
 
     The numbers are those of the article's separable depthwise convolution
@@ -215,6 +215,13 @@ def blur_with_kernel(images: tf.Tensor, kernel: tf.Tensor, method: str = "auto")
         ``"fft"``: :func:`fft_blur_with_kernel` (cost independent of ``K``);
         ``"auto"`` (default): FFT from :func:`fft_min_taps` taps on
         (45 in float32, 9 in float64), where it is the faster.
+    positive : bool, optional
+        The images are non-negative (light), so the exact blur is too.  FFT
+        rounding (about 1e-7 of the largest value in float32) can take the
+        darkest results to zero or below, where a following fractional power
+        or its gradient is not finite; with ``positive=True`` FFT results are
+        clamped to the smallest normal number.  The direct method needs no
+        clamp and gets none.
 
     Returns
     -------
@@ -232,18 +239,19 @@ def blur_with_kernel(images: tf.Tensor, kernel: tf.Tensor, method: str = "auto")
         raise ValueError(f"method must be one of {BLUR_METHODS}, got {method!r}")
     if method == "direct":
         return direct_blur_with_kernel(images, kernel)
+
+    def by_fft():
+        out = fft_blur_with_kernel(images, kernel)
+        return tf.maximum(out, np.finfo(images.dtype.as_numpy_dtype).tiny) if positive else out
+
     if method == "fft":
-        return fft_blur_with_kernel(images, kernel)
+        return by_fft()
     threshold = fft_min_taps(images.dtype)
     taps = tf.reshape(kernel, [-1]).shape[0]
     if taps is not None or threshold == float("inf"):  # decided when the graph is built
         use_fft = taps is not None and taps >= threshold
-        return (fft_blur_with_kernel if use_fft else direct_blur_with_kernel)(images, kernel)
-    return tf.cond(
-        tf.size(kernel) >= threshold,
-        lambda: fft_blur_with_kernel(images, kernel),
-        lambda: direct_blur_with_kernel(images, kernel),
-    )
+        return by_fft() if use_fft else direct_blur_with_kernel(images, kernel)
+    return tf.cond(tf.size(kernel) >= threshold, by_fft, lambda: direct_blur_with_kernel(images, kernel))
 
 
 def gauss_blur(images: ArrayT, kernel_size: int, sigma: float, method: str = "auto") -> ArrayT:

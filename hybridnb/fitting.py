@@ -111,7 +111,7 @@ def initial_logits(img_precise, far_target, kernel, gamma):
     dtype = img_precise.dtype
     gamma = tf.cast(gamma, dtype)
     near_light = fast_power(img_precise, gamma)
-    light = near_light - blur_with_kernel(near_light, kernel) + fast_power(far_target, gamma)
+    light = near_light - blur_with_kernel(near_light, kernel, positive=True) + fast_power(far_target, gamma)
     margin = tf.constant(START_MARGIN, dtype)
     image01 = fast_power(tf.clip_by_value(light, tf.pow(margin, gamma), tf.pow(1.0 - margin, gamma)), 1.0 / gamma)
     return tf.math.log(image01) - tf.math.log1p(-image01)

@@ -153,7 +153,7 @@ def loss_and_gradient(
     diff = image01 - img_precise
     loss_precise = tf.reduce_sum(tf.square(diff), axis=axes)
     light = fast_power(image01, gamma)
-    blurred = blur_with_kernel(light, kernel, method)
+    blurred = blur_with_kernel(light, kernel, method, positive=True)
     far = fast_power(blurred, 1.0 / gamma)
     residual = far - far_target
     loss_gauss = tf.reduce_sum(tf.square(residual), axis=axes)

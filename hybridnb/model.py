@@ -60,7 +60,7 @@ class Report:
 def _far_target(img_blurred, kernel, gamma):
     # far_view's numbers, with the fast power: this is never differentiated.
     gamma = tf.cast(gamma, img_blurred.dtype)
-    return fast_power(blur_with_kernel(fast_power(img_blurred, gamma), kernel), 1.0 / gamma)
+    return fast_power(blur_with_kernel(fast_power(img_blurred, gamma), kernel, positive=True), 1.0 / gamma)
 
 
 # The loss and its gradient (the article's numbers; see fitting.evaluate): one

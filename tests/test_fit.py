@@ -199,3 +199,14 @@ def test_command_line_fit(tmp_path, capsys):
     assert "0 steps" in capsys.readouterr().out  # the classic-hybrid start already meets it
     assert cli.main([*common, "--target-loss", "10"]) == 2
     assert "--target-loss needs --optimizer fit" in capsys.readouterr().err
+
+
+def test_fft_rounding_cannot_make_black_areas_nan(pair16):
+    near, far = pair16
+    far = far.copy()
+    far[:, :8] = 0.0  # black: zero light, which FFT rounding scatters around zero
+    light = tf.constant(far[np.newaxis] ** 2.2, tf.float32)
+    kernel = tf.constant(hn.make_gauss_blur_kernel(61, 10.0), tf.float32)
+    assert float(tf.reduce_min(blur_with_kernel(light, kernel, "fft", positive=True))) > 0
+    report = hn.HybridModel(16, 16, 61, 10.0).fit(near, far, max_steps=3, **WEIGHTS)
+    assert np.isfinite(report.loss) and np.all(np.isfinite(report.gradient))
