@@ -363,7 +363,7 @@ class HybridModel:
         (:func:`hybridnb.fitting.initial_logits`) and runs Adam in a compiled
         loop that checks the loss after every step (see
         :mod:`hybridnb.fitting`).  It reaches the loss of the article's 200
-        plain steps in 4 to 15 steps, well under a second at 512 x 512 on 2
+        plain steps in 4 to 16 steps, well under a second at 512 x 512 on 2
         CPU cores (``bench/README.md``).  The loss is the article's, exactly
         what :meth:`run` reports.
 
