@@ -64,6 +64,21 @@ _EXPORTS = {
     "perception_figure": "plots",
     # the interactive panel (issue 4)
     "HybridPanel": "panel",
+    # teaching notebooks (issue 3)
+    "srgb_standard_to_linear": "color",
+    "frequency_response": "kernels",
+    "half_amplitude_cutoff": "kernels",
+    "truncated_weight": "kernels",
+    "blur_with_kernel_2d": "blur",
+    "blur_linear": "viewing",
+    "stripes": "patterns",
+    "stripe_chart": "patterns",
+    "chirp": "patterns",
+    "chirp_frequencies": "patterns",
+    "blur_timings": "timing",
+    "image_row": "plots",
+    "LiveTraining": "live",
+    "quiet_tensorflow": "tf_startup",
 }
 
 __all__ = [
@@ -76,11 +91,17 @@ __all__ = [
     "HybridPanel",
     "HybridScores",
     "LiveFigure",
+    "LiveTraining",
     "LossRecord",
     "PerceptionCurve",
     "PerceptualResult",
     "Report",
+    "blur_linear",
+    "blur_timings",
     "blur_with_kernel",
+    "blur_with_kernel_2d",
+    "chirp",
+    "chirp_frequencies",
     "classic_hybrid",
     "comparison_figure",
     "comparison_grid",
@@ -89,26 +110,34 @@ __all__ = [
     "cycles_per_image",
     "far_view",
     "figure_to_png",
+    "frequency_response",
     "fronts_figure",
     "gauss_blur",
+    "half_amplitude_cutoff",
     "hybrid_losses",
     "hybrid_scores",
+    "image_row",
     "linear_to_srgb",
     "load_image",
     "make_gauss_blur_kernel",
     "perception_curve",
     "perception_figure",
     "perceptual_hybrid",
+    "quiet_tensorflow",
     "sample_images",
     "save_image",
     "shrink_linear",
     "sigma_to_cutoff",
     "simulate_viewing",
+    "srgb_standard_to_linear",
     "srgb_to_linear",
     "ssim",
+    "stripe_chart",
+    "stripes",
     "sweep_classic",
     "sweep_perceptual",
     "training_figure",
+    "truncated_weight",
 ]
 
 
@@ -126,24 +155,26 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
-    from .blur import blur_with_kernel, gauss_blur
-
-    # --- beyond the article (issue 5) ---
+    from .blur import blur_with_kernel, blur_with_kernel_2d, gauss_blur
     from .classic import ClassicResult, classic_hybrid
-    from .color import GAMMA, linear_to_srgb, srgb_to_linear
+    from .color import GAMMA, linear_to_srgb, srgb_standard_to_linear, srgb_to_linear
     from .grid import GridResult, comparison_grid
     from .history import LossRecord
     from .images import DEFAULT_FAR, DEFAULT_NEAR, load_image, sample_images, save_image
-    from .kernels import make_gauss_blur_kernel
-    from .live import LiveFigure
+    from .kernels import frequency_response, half_amplitude_cutoff, make_gauss_blur_kernel, truncated_weight
+    from .live import LiveFigure, LiveTraining
     from .losses import far_view, hybrid_losses
     from .model import HybridModel, Report
     from .panel import HybridPanel
     from .pareto import sweep_classic, sweep_perceptual
+    from .patterns import chirp, chirp_frequencies, stripe_chart, stripes
     from .perceptual import PerceptualResult, perceptual_hybrid
-    from .plots import comparison_figure, figure_to_png, fronts_figure, perception_figure, training_figure
+    from .plots import comparison_figure, figure_to_png, fronts_figure, image_row, perception_figure, training_figure
     from .scores import HybridScores, PerceptionCurve, hybrid_scores, perception_curve, ssim
+    from .tf_startup import quiet_tensorflow
+    from .timing import blur_timings
     from .viewing import (
+        blur_linear,
         cutoff_to_sigma,
         cycles_per_degree,
         cycles_per_image,

@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--lr",
         type=_number(0, True),
         default=None,
-        help=f"learning rate (default: {a['lr']} for sgd, {ADAM_LR} for adam)",
+        help=f"learning rate (default: {a['lr']} for sgd, {ADAM_LR} for adam, fit's own for fit)",
     )
     p.add_argument(
         "--kernel-size", type=_positive_int, default=a["kernel_size"], help="blur kernel taps (default: %(default)s)"
@@ -110,7 +110,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="weight of the far match (default: %(default)s)",
     )
     p.add_argument(
-        "--optimizer", choices=("sgd", "adam"), default="sgd", help="sgd is the article's (default: %(default)s)"
+        "--optimizer",
+        choices=("sgd", "adam", "fit"),
+        default="sgd",
+        help="sgd is the article's; fit is the fast path (classic-hybrid start, Adam, stops at --target-loss) "
+        "(default: %(default)s)",
+    )
+    p.add_argument(
+        "--target-loss",
+        type=_number(0, False),
+        default=None,
+        help="with --optimizer fit: stop as soon as the loss is at most this (--steps is then the most steps)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument(
@@ -198,6 +208,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         raise UsageError("give both NEAR and FAR pictures, or neither for the default pair")
     out = Path(args.output)
     _check_output(out, args.force)
+    if args.target_loss is not None and args.optimizer != "fit":
+        raise UsageError("--target-loss needs --optimizer fit")
     lr = args.lr if args.lr is not None else (ADAM_LR if args.optimizer == "adam" else ARTICLE["lr"])
 
     from tqdm.auto import tqdm
@@ -219,6 +231,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:
         raise UsageError(str(error)) from None
 
+    if args.optimizer == "fit" and args.lr is None:
+        from .fitting import FIT_LR
+
+        lr = FIT_LR
     every = max(1, args.steps // 100)
     bar = tqdm(total=args.steps, unit="step", disable=args.quiet, file=sys.stderr, desc="hybridnb")
 
@@ -228,18 +244,31 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     start = time.perf_counter()
     try:
-        model.train(
-            args.steps,
-            every,
-            lr,
-            img_precise=img_near,
-            img_blurred=img_far,
-            m_precise=args.m_precise,
-            m_blurred=args.m_blurred,
-            optimizer=args.optimizer,
-            callback=progress,
-            verbose=False,
-        )
+        if args.optimizer == "fit":
+            model.fit(
+                img_near,
+                img_far,
+                m_precise=args.m_precise,
+                m_blurred=args.m_blurred,
+                target_loss=args.target_loss,
+                max_steps=args.steps,
+                callback=lambda steps, report: progress(steps - 1, report),
+                report_every=every,
+                lr=lr,
+            )
+        else:
+            model.train(
+                args.steps,
+                every,
+                lr,
+                img_precise=img_near,
+                img_blurred=img_far,
+                m_precise=args.m_precise,
+                m_blurred=args.m_blurred,
+                optimizer=args.optimizer,
+                callback=progress,
+                verbose=False,
+            )
     except KeyboardInterrupt:
         bar.close()
         out = _save(hn, model.image(), out, args.force)
@@ -248,13 +277,13 @@ def run(argv: Sequence[str] | None = None) -> int:
     except FloatingPointError as error:
         bar.close()
         raise UsageError(f"{error} (--lr was {lr:g})") from None
-    bar.update(args.steps - bar.n)
+    bar.update(model.steps - bar.n)
     bar.close()
     seconds = time.perf_counter() - start
     out = _save(hn, model.image(), out, args.force)
     final = model.run(img_near, img_far, args.m_precise, args.m_blurred)  # the saved picture's loss
     print(
-        f"saved {out}: {args.steps} steps in {seconds:.1f} s, loss {final.loss:.6g} "
+        f"saved {out}: {model.steps} steps in {seconds:.1f} s, loss {final.loss:.6g} "
         f"(precise {final.loss_precise:.6g}, gauss {final.loss_gauss:.6g})"
     )
     return 0

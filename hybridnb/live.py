@@ -15,9 +15,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import numpy as np
 from matplotlib.figure import Figure
 
-from .plots import figure_to_png
+from .history import LossRecord
+from .plots import figure_to_png, training_figure
 
 
 class LiveFigure:
@@ -66,3 +68,69 @@ class LiveFigure:
             self._handle.update(image)
         self._last = time.monotonic()
         return image
+
+
+class LiveTraining:
+    """A ``HybridModel.train`` callback that keeps the losses and redraws live.
+
+    Pass it as ``callback=``: at every report step it appends a
+    :class:`~hybridnb.history.LossRecord` to :attr:`history` and shows
+    :func:`~hybridnb.plots.training_figure` (loss curves, the current
+    picture and, with ``far``, its view from afar) in one
+    :class:`LiveFigure`, replaced in place.  Call :meth:`finish` after
+    training to draw the final state even if the last update came too soon
+    after the one before.
+
+    Parameters
+    ----------
+    live : LiveFigure, optional
+        Where to draw; a new one (redrawn at most every 0.3 s) by default.
+    far : callable, optional
+        ``far(image) -> image``: the view from afar to show beside the
+        picture, e.g. ``lambda im: hybridnb.shrink_linear(im, 8)``.
+    title : str, optional
+
+    Attributes
+    ----------
+    history : list of LossRecord
+    image : ndarray or None
+        The latest picture.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from types import SimpleNamespace
+    >>> monitor = LiveTraining(LiveFigure(min_interval=0.0))
+    >>> monitor(4, SimpleNamespace(loss=2.0, loss_precise=9.0, loss_gauss=1.0, image=np.zeros((8, 8, 3))))
+    <IPython.core.display.Image object>
+    >>> monitor.history
+    [LossRecord(step=4, loss=2.0, loss_precise=9.0, loss_gauss=1.0)]
+    """
+
+    def __init__(
+        self,
+        live: LiveFigure | None = None,
+        *,
+        far: Callable[[np.ndarray], np.ndarray] | None = None,
+        title: str = "",
+    ) -> None:
+        self.live = live if live is not None else LiveFigure()
+        self.far = far
+        self.title = title
+        self.history: list[LossRecord] = []
+        self.image: np.ndarray | None = None
+
+    def figure(self) -> Figure:
+        """The training figure for the current state."""
+        far_image = self.far(self.image) if (self.far is not None and self.image is not None) else None
+        return training_figure(self.history, self.image, far_image, title=self.title)
+
+    def __call__(self, step: int, report) -> None:
+        """Record ``report`` (reached at ``step``) and redraw if it is time."""
+        self.history.append(LossRecord.from_report(step, report))
+        self.image = report.image
+        self.live.show(self.figure)
+
+    def finish(self) -> None:
+        """Draw the final state now."""
+        self.live.show(self.figure, force=True)

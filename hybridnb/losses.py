@@ -10,14 +10,21 @@ blurred in linear light, shown back in display values.
 
 Every function works on a batch: the sums are taken per picture, so one
 tensor can hold several hybrids trained side by side.
+
+:func:`loss_and_gradient` is the training hot path: the same loss with its
+gradient written out by hand (the chain rule through sigmoid, gamma and the
+blur, whose transpose is the blur with the reversed kernel).  That lets it
+compute ``x ** gamma`` as ``exp(gamma * log x)`` (``tf.pow`` is about six times
+slower on CPU) and reuse every intermediate, instead of letting autodiff
+recompute powers.
 """
 
 from __future__ import annotations
 
 import tensorflow as tf
 
-from .blur import blur_with_kernel
-from .color import linear_to_srgb, srgb_to_linear
+from .blur import adjoint_kernel, blur_with_kernel
+from .color import fast_power, linear_to_srgb, srgb_to_linear
 
 
 def far_view(images: tf.Tensor, kernel: tf.Tensor, gamma: tf.Tensor | float = 2.2) -> tf.Tensor:
@@ -84,3 +91,74 @@ def hybrid_losses(
     loss_precise = tf.reduce_sum(tf.square(image01 - img_precise), axis=axes)
     loss_gauss = tf.reduce_sum(tf.square(far_view(image01, kernel, gamma) - far_target), axis=axes)
     return loss_precise, loss_gauss
+
+
+def loss_and_gradient(
+    logits: tf.Tensor,
+    img_precise: tf.Tensor,
+    far_target: tf.Tensor,
+    kernel: tf.Tensor,
+    m_precise: tf.Tensor | float,
+    m_blurred: tf.Tensor | float,
+    gamma: tf.Tensor | float = 2.2,
+    method: str = "auto",
+) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]:
+    """The article's total loss at ``sigmoid(logits)`` and its gradient, by hand.
+
+    Same numbers as differentiating ``m_precise * loss_precise + m_blurred *
+    loss_gauss`` from :func:`hybrid_losses` (to float rounding), about twice
+    as fast.  With ``s = sigmoid(z)``, ``L = s ** g``, ``B = blur(L)``,
+    ``f = B ** (1 / g)`` and ``r = f - far_target``:
+
+    ``d loss / d z = (2 m_p (s - precise) s + 2 m_b g blur*(r f / (g B)) L) (1 - s)``
+
+    where ``blur*`` is the transposed blur (:func:`hybridnb.blur.adjoint_kernel`).
+
+    Parameters
+    ----------
+    logits : tf.Tensor, shape (N, H, W, C)
+    img_precise, far_target : tf.Tensor, shape (N or 1, H, W, C)
+        As for :func:`hybrid_losses`.
+    kernel : tf.Tensor, shape (K,)
+    m_precise, m_blurred : float or tensor, scalar or shape (N,)
+        Weights of the two losses (per picture if given as vectors).
+    gamma : float or scalar tensor
+    method : {"auto", "direct", "fft"}, optional
+        How the blurs are computed (:func:`hybridnb.blur_with_kernel`).
+
+    Returns
+    -------
+    loss : tf.Tensor, scalar
+        ``sum(m_precise * loss_precise + m_blurred * loss_gauss)`` over the batch.
+    loss_precise, loss_gauss : tf.Tensor, shape (N,)
+    gradient : tf.Tensor, shape (N, H, W, C)
+        d ``loss`` / d ``logits``.
+
+    Examples
+    --------
+    >>> import tensorflow as tf
+    >>> import hybridnb as hn
+    >>> k = tf.constant(hn.make_gauss_blur_kernel(3, 1.0), tf.float64)
+    >>> z = tf.zeros((1, 8, 8, 3), tf.float64)
+    >>> loss, lp, lg, grad = loss_and_gradient(z, tf.zeros_like(z), far_view(tf.sigmoid(z), k), k, 0.5, 1.0)
+    >>> float(loss), float(lp[0]), round(float(lg[0]), 12), round(float(grad[0, 0, 0, 0]), 12)
+    (24.0, 48.0, 0.0, 0.125)
+    """
+    dtype = logits.dtype
+    gamma = tf.cast(gamma, dtype)
+    weight_precise = tf.reshape(tf.cast(m_precise, dtype), [-1, 1, 1, 1])
+    weight_blurred = tf.reshape(tf.cast(m_blurred, dtype), [-1, 1, 1, 1])
+    axes = [1, 2, 3]
+    image01 = tf.math.sigmoid(logits)
+    diff = image01 - img_precise
+    loss_precise = tf.reduce_sum(tf.square(diff), axis=axes)
+    light = fast_power(image01, gamma)
+    blurred = blur_with_kernel(light, kernel, method, positive=True)
+    far = fast_power(blurred, 1.0 / gamma)
+    residual = far - far_target
+    loss_gauss = tf.reduce_sum(tf.square(residual), axis=axes)
+    loss = tf.reduce_sum(tf.reshape(m_precise * loss_precise + m_blurred * loss_gauss, [-1]))
+    grad_blurred = (2.0 / gamma) * weight_blurred * residual * far / blurred
+    grad_light = blur_with_kernel(grad_blurred, adjoint_kernel(kernel), method)
+    grad = (2.0 * weight_precise * diff * image01 + gamma * grad_light * light) * (1.0 - image01)
+    return loss, loss_precise, loss_gauss, grad

@@ -10,7 +10,7 @@ PNG (notebooks run headless) or pushed into a widget (the panel).  See
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -300,4 +300,56 @@ def perception_figure(curve, *, title: str = "", ax=None) -> Figure:
     ax.legend(fontsize="small")
     if title:
         ax.set_title(title)
+    return fig
+
+
+def image_row(
+    images: Mapping[str, np.ndarray],
+    *,
+    widths: Sequence[float] | None = None,
+    height: float = 3.0,
+    title: str = "",
+) -> Figure:
+    """Pictures side by side, each titled by its key.
+
+    Parameters
+    ----------
+    images : mapping of str to ndarray (H, W, 3) or (H, W)
+        Title -> picture in [0, 1] (values outside are clipped; grey
+        pictures are shown in grey).
+    widths : sequence of float, optional
+        Relative widths of the panels; e.g. make a shrunk picture's panel
+        small to see it as from afar.  Equal by default.
+    height : float, optional
+        Figure height in inches.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fig = image_row({"black": np.zeros((4, 4, 3)), "white": np.ones((2, 2, 3))}, widths=[2, 1])
+    >>> [ax.get_title() for ax in fig.axes]
+    ['black', 'white']
+    """
+    if not images:
+        raise ValueError("no pictures to show")
+    widths = list(widths) if widths is not None else [1.0] * len(images)
+    if len(widths) != len(images):
+        raise ValueError(f"{len(widths)} widths for {len(images)} pictures")
+    fig = Figure(figsize=(height * sum(widths) / max(widths) * 1.05, height), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(images), width_ratios=widths))
+    for ax, (name, image) in zip(axes, images.items(), strict=True):
+        image = np.asarray(image)
+        if image.ndim == 2:
+            ax.imshow(np.clip(image, 0.0, 1.0), cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")
+            ax.set_title(name, fontsize="medium")
+            ax.set_axis_off()
+        else:
+            show_image(ax, image, name)
+    if title:
+        fig.suptitle(title)
     return fig
