@@ -686,6 +686,9 @@ class HybridPanel(widgets.VBox):
             outcome += f", loss {last.loss:.4g} (precise {last.loss_precise:.4g}, gauss {last.loss_gauss:.4g})."
         except Exception as error:
             kept = " The picture reached before is kept." if self.result is not None else ""
+            if self.result is None and isinstance(error, FloatingPointError):
+                self.result = model.image()  # finite: the model never applies a non-finite step
+                kept = " This is the picture it reached."
             outcome, kind = _describe(error) + kept, "error"
             self.progress.bar_style = "danger"
         finally:
