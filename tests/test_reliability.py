@@ -319,3 +319,32 @@ def test_no_pyplot_figures_pile_up():
     if "matplotlib.pyplot" in __import__("sys").modules:
         assert matplotlib.pyplot.get_fignums() == []
     panel.close()
+
+
+def test_rerunning_a_notebook_cell_in_a_real_kernel_keeps_one_panel_and_one_thread(tmp_path):
+    """A kernel, as JupyterLab drives it: the same cell run five times while its panel trains."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    make = (
+        "import hybridnb as hn\n"
+        "panel = hn.HybridPanel(size=32)\n"
+        "panel.controls['steps'].value = 2000\n"
+        "panel.run_button.click()\n"
+        "panel"
+    )
+    count = (
+        "import threading\n"
+        "print(sum(not p._closed for p in hn.HybridPanel._open), "
+        "sum(t.name == 'hybridnb-panel-run' for t in threading.enumerate()))\n"
+        "hn.HybridPanel.close_all()"
+    )
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(make), nbformat.v4.new_code_cell(count)]
+    client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
+    with client.setup_kernel():
+        for _ in range(5):
+            client.execute_cell(nb.cells[0], 0)
+        client.execute_cell(nb.cells[1], 1)
+    printed = "".join(o.get("text", "") for o in nb.cells[1].outputs if o.get("name") == "stdout")
+    assert printed.split() == ["1", "1"], nb.cells[1].outputs  # one open panel, one training thread
