@@ -99,6 +99,7 @@ FAST = ["--size", "16", "--steps", "3", "--kernel-size", "3", "--sigma", "1", "-
         (["--m-precise", "-0.5"], "--m-precise"),
         (["--m-blurred", "nan"], "--m-blurred"),
         (["--steps", "1.5"], "--steps"),
+        (["--size", "4", "--kernel-size", "15"], "too small for a 15-tap blur kernel"),
         (["--bogus"], "unrecognized"),
         (["a", "b", "c"], "unrecognized"),
     ],
