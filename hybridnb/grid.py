@@ -4,7 +4,7 @@ The article compares ``m_precise`` = 0.1, 0.3 and 1.0 by training three
 models one after the other.  :func:`comparison_grid` trains every
 combination of ``m_precise`` and ``m_blurred`` at once: the logits of all
 cells are one ``(N, H, W, 3)`` tensor, the weights are ``(N,)`` tensors,
-and :func:`hybridnb.hybrid_losses` sums each picture on its own, so the
+and :func:`hybridnb.losses.loss_and_gradient` sums each picture on its own, so the
 gradient of the summed loss with respect to cell ``i`` is exactly the
 gradient of cell ``i``'s loss.  Each cell therefore follows the same path as
 a :class:`hybridnb.HybridModel` trained alone with its weights, at the cost
@@ -23,7 +23,7 @@ import tensorflow as tf
 from .color import GAMMA
 from .history import LossRecord
 from .kernels import make_gauss_blur_kernel
-from .losses import far_view, hybrid_losses
+from .losses import far_view, loss_and_gradient
 from .model import ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, OPTIMIZERS, _check_image
 
 
@@ -66,20 +66,12 @@ class GridResult:
 # --- compiled steps: per-cell losses out, tensors in -----------------------
 
 
-def _cell_losses(logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma):
-    image01 = tf.math.sigmoid(logits)
-    loss_precise, loss_gauss = hybrid_losses(image01, img_precise, far_target, kernel, gamma)
-    return m_precise * loss_precise + m_blurred * loss_gauss, loss_precise, loss_gauss
-
-
 def _grid_gradient(logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma):
-    with tf.GradientTape() as tape:
-        tape.watch(logits)
-        loss, loss_precise, loss_gauss = _cell_losses(
-            logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma
-        )
-        total = tf.reduce_sum(loss)
-    return loss, loss_precise, loss_gauss, tape.gradient(total, logits)
+    """Per-cell losses and the gradient, by the same hand-written maths as ``HybridModel``."""
+    _, loss_precise, loss_gauss, grad = loss_and_gradient(
+        logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma
+    )
+    return m_precise * loss_precise + m_blurred * loss_gauss, loss_precise, loss_gauss, grad
 
 
 # Pure functions (tensors in, tensors out, no variables captured), so grids of

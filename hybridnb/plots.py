@@ -58,7 +58,7 @@ def plot_losses(ax, history: Sequence[LossRecord], *, log: bool = True) -> None:
         steps = [r.step for r in history]
         for field, style in LOSS_STYLES.items():
             ax.plot(steps, [getattr(r, field) for r in history], **style)
-        ax.legend(loc="upper right", fontsize="small")
+        ax.legend(loc="best", fontsize="small")  # the precise curve often runs along the top
     if log:
         ax.set_yscale("log")
     ax.set_xlabel("step")
