@@ -152,6 +152,14 @@ class HybridModel:
     gamma : float, optional
         Gamma of the linear-light blur, 2.2 as in the article.
 
+    Raises
+    ------
+    ValueError
+        With a message that says what is allowed: sizes and kernel taps are
+        whole numbers >= 1, sigma and gamma finite and > 0, a picture holds
+        at most ``2 * side - 1`` taps (:func:`hybridnb.checks.check_kernel_fits`),
+        ``image_source`` is finite.
+
     Examples
     --------
     >>> import numpy as np

@@ -8,6 +8,7 @@ from PIL import Image
 
 import hybridnb as hn
 from hybridnb import cli
+from hybridnb import images as images_module
 
 
 def _run(*args, **kw):
@@ -163,7 +164,7 @@ def test_a_failing_disk_is_one_line_and_keeps_the_old_file(tmp_path, capsys, mon
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(hn.images.os, "replace", full_disk)
+    monkeypatch.setattr(images_module.os, "replace", full_disk)
     assert cli.main(["-o", str(out), "--force", *FAST]) == cli.EXIT_USAGE
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "No space left" in err[0]

@@ -8,6 +8,7 @@ import pytest
 from PIL import Image, ImageFile
 
 import hybridnb as hn
+from hybridnb import images as images_module
 
 
 def _encode(image: Image.Image, fmt="PNG") -> bytes:
@@ -254,8 +255,8 @@ def test_a_decompression_bomb_is_refused_from_its_header(monkeypatch, tmp_path, 
 
 
 def test_the_pixel_limit_is_inclusive_and_documented():
-    assert hn.images.MAX_PIXELS >= 108_000_000  # the largest phone mode in common use
-    square = int(hn.images.MAX_PIXELS**0.5)
+    assert images_module.MAX_PIXELS >= 108_000_000  # the largest phone mode in common use
+    square = int(images_module.MAX_PIXELS**0.5)
     with pytest.raises(ValueError, match="megapixels"):
         hn.load_image(_png_claiming(square + 1, square + 1))
 
@@ -267,10 +268,10 @@ def test_a_huge_photo_is_reduced_before_the_float_conversion(monkeypatch):
     pixels = np.stack([255 * x * np.ones_like(y), 255 * y * np.ones_like(x), np.full((height, width), 128.0)], -1)
     data = _encode(Image.fromarray(pixels.astype(np.uint8)), "JPEG")
     seen = []
-    original = hn.images._to_float_rgb
+    original = images_module._to_float_rgb
     monkeypatch.setattr(hn.images, "_to_float_rgb", lambda image: seen.append(image.size) or original(image))
     out = hn.load_image(data, size=50)
     assert max(seen[0]) <= 4 * 50  # never a 16 MP float64 array
     top = (height - width) // 2
-    reference = hn.images.resize(pixels[top : top + width] / 255.0, 50)
+    reference = images_module.resize(pixels[top : top + width] / 255.0, 50)
     assert out.shape == (50, 50, 3) and np.abs(out - reference).mean() < 0.01

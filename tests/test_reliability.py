@@ -14,6 +14,7 @@ import hybridnb as hn
 from hybridnb import fitting
 from hybridnb import model as model_module
 from hybridnb import panel as panel_module
+from hybridnb.checks import SATURATED_LOGIT
 
 SIZE = 16
 
@@ -182,10 +183,10 @@ def test_sound_runs_never_look_blown_up(pair):
     for img in (near, white):
         model = hn.HybridModel(**MODEL_ARGS)
         model.train(800, 100, 0.3, img_precise=img, img_blurred=img, optimizer="adam", verbose=False)
-        assert float(np.abs(model.trainable_image.numpy()).max()) < hn.checks.SATURATED_LOGIT
+        assert float(np.abs(model.trainable_image.numpy()).max()) < SATURATED_LOGIT
     model = hn.HybridModel(**MODEL_ARGS)
     model.fit(near, far, max_steps=800, report_every=100, callback=lambda *_: None)
-    assert float(np.abs(model.trainable_image.numpy()).max()) < hn.checks.SATURATED_LOGIT
+    assert float(np.abs(model.trainable_image.numpy()).max()) < SATURATED_LOGIT
 
 
 # --- long sessions: memory and compiled traces stay put ------------------------------------------
