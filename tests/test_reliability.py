@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 import time
 
@@ -313,14 +314,22 @@ def test_the_panel_shows_a_run_that_blows_up():
     panel.close()
 
 
-def test_no_pyplot_figures_pile_up():
-    import matplotlib
+def _live_figures() -> int:
+    from matplotlib.figure import Figure
 
+    gc.collect()
+    return sum(isinstance(o, Figure) for o in gc.get_objects())
+
+
+def test_redraws_do_not_pile_up_figures():
     panel = hn.HybridPanel(size=16)
-    for distance in range(1, 9):
-        panel.distance.value = distance  # each redraws the view
-    if "matplotlib.pyplot" in __import__("sys").modules:
-        assert matplotlib.pyplot.get_fignums() == []
+    panel.distance.value = 2  # a first redraw: any lazy import or cache is made now
+    before = _live_figures()
+    for distance in range(3, 12):
+        panel.distance.value = distance  # each redraws the live view
+    assert _live_figures() <= before  # every figure drawn was let go
+    if "matplotlib.pyplot" in sys.modules:
+        assert sys.modules["matplotlib.pyplot"].get_fignums() == []  # none in pyplot's registry
     panel.close()
 
 
