@@ -3,6 +3,12 @@
 With no pictures it runs the article's experiment (its parameters) on the
 default sample pair.  Errors in the input give one line on stderr and exit
 status 2; Ctrl-C saves the picture reached so far.
+
+An existing output file is never replaced unless ``--force`` is given: the
+check happens before any work, so a refusal costs nothing.  The picture is
+written whole or not at all (a temporary file moved into place).  If the
+output appears while training (another run finished first), the result is
+saved beside it as ``OUT-1.png`` and the command says so.
 """
 
 from __future__ import annotations
@@ -117,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --optimizer fit: stop as soon as the loss is at most this (--steps is then the most steps)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "-f", "--force", action="store_true", help="replace OUT.png if it exists (without it, an existing file is kept)"
+    )
     return p
 
 
@@ -159,17 +168,37 @@ def _resolve_picture(name: str, samples: dict[str, Path]) -> str | Path:
     return name
 
 
-def _check_output(path: Path) -> None:
+def _check_output(path: Path, force: bool) -> None:
+    """Refuse, before any work, an output that cannot or must not be written."""
     suffix = path.suffix.lower()
     if suffix and suffix not in Image.registered_extensions():
         raise UsageError(f"cannot save a picture as {suffix!r}: use .png")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
+    folder = path.parent
+    if not folder.exists():
         raise UsageError(f"the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise UsageError(f"cannot write to the folder {folder}")
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder")
     if path.is_dir():
         raise UsageError(f"{path} is a folder; give a file name such as {path / 'hybrid.png'}")
+    if path.exists() and not force:
+        raise UsageError(f"{path} exists; pass --force to replace it, or choose another -o")
+    try:  # the one reliable test (permissions, read-only mounts, root): create a file there
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".hybridnb-", suffix=".part"):
+            pass
+    except OSError as error:
+        raise UsageError(f"cannot write to the folder {folder} ({error.strerror or error})") from None
+
+
+def _save(hn, image, path: Path, force: bool) -> Path:
+    """Save the result; if ``path`` appeared during the run (and no --force), save beside it."""
+    from hybridnb.images import free_path
+
+    try:
+        return hn.save_image(image, path, overwrite=force)
+    except FileExistsError:
+        beside = hn.save_image(image, free_path(path), overwrite=False)
+        print(f"hybridnb: {path} appeared during the run; saved to {beside} instead", file=sys.stderr)
+        return beside
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -178,7 +207,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     if (args.near is None) != (args.far is None):
         raise UsageError("give both NEAR and FAR pictures, or neither for the default pair")
     out = Path(args.output)
-    _check_output(out)
+    _check_output(out, args.force)
     if args.target_loss is not None and args.optimizer != "fit":
         raise UsageError("--target-loss needs --optimizer fit")
     lr = args.lr if args.lr is not None else (ADAM_LR if args.optimizer == "adam" else ARTICLE["lr"])
@@ -242,7 +271,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             )
     except KeyboardInterrupt:
         bar.close()
-        hn.save_image(model.image(), out)
+        out = _save(hn, model.image(), out, args.force)
         print(f"hybridnb: interrupted after {model.steps} steps; saved the picture so far to {out}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except FloatingPointError as error:
@@ -251,7 +280,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     bar.update(model.steps - bar.n)
     bar.close()
     seconds = time.perf_counter() - start
-    hn.save_image(model.image(), out)
+    out = _save(hn, model.image(), out, args.force)
     final = model.run(img_near, img_far, args.m_precise, args.m_blurred)  # the saved picture's loss
     print(
         f"saved {out}: {model.steps} steps in {seconds:.1f} s, loss {final.loss:.6g} "

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import itertools
 import os
+import re
+import secrets
+import struct
+import warnings
 from pathlib import Path
 from typing import BinaryIO
 
@@ -23,19 +29,83 @@ DEFAULT_NEAR = "hopper"
 DEFAULT_FAR = "astronaut"
 
 
-def _open(source: PathOrBytes) -> Image.Image:
+#: Largest picture read, in pixels (width x height): 120 megapixels covers every
+#: phone camera (108 MP modes included).  Larger ones are refused from their
+#: header, before any pixel is decoded: a guard against decompression bombs
+#: (a few kilobytes of PNG that claim gigabytes of pixels).
+MAX_PIXELS = 120_000_000
+#: Pictures above this many pixels are reduced in Pillow (8-bit box filter,
+#: JPEG DCT scaling) to about twice the requested size before the float
+#: conversion, so a 100 MP photo never becomes a 2.4 GB float64 array.
+_REDUCE_ABOVE = 16_000_000
+
+_LIMIT = (
+    f"pictures of 1 to {MAX_PIXELS // 1_000_000} megapixels are read (a guard against decompression bombs): "
+    "shrink it first"
+)
+_ADDRESS = re.compile(r"\s*<[^<>]* at 0x[0-9a-fA-F]+>")
+
+
+def _label(source: PathOrBytes) -> str:
+    """How messages name a picture: its path, its file's name, or 'the given data'."""
+    if isinstance(source, (str, os.PathLike)):
+        return str(source)
+    name = getattr(source, "name", None)
+    return str(name) if isinstance(name, (str, os.PathLike)) else "the given data"
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, UnidentifiedImageError):
+        return "not a picture format Pillow knows"
+    return _ADDRESS.sub("", str(error)).strip() or type(error).__name__
+
+
+def _open(source: PathOrBytes, label: str) -> Image.Image:
+    """Open lazily (header only) and refuse pictures above :data:`MAX_PIXELS`."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         source = io.BytesIO(bytes(source))
     try:
-        image = Image.open(source)
-        image.load()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # MAX_PIXELS decides
+            image = Image.open(source)
     except FileNotFoundError:
-        raise FileNotFoundError(f"no such picture: {source}") from None
+        raise FileNotFoundError(f"no such picture: {label}") from None
     except IsADirectoryError:
-        raise ValueError(f"{source} is a folder, not a picture") from None
-    except (UnidentifiedImageError, OSError, SyntaxError) as error:
-        name = "the data" if isinstance(source, io.BytesIO) else str(source)
-        raise ValueError(f"cannot read {name} as a picture ({error})") from None
+        raise ValueError(f"{label} is a folder, not a picture") from None
+    except Image.DecompressionBombError as error:
+        pixels = re.search(r"\((\d+) pixels\)", str(error))
+        count = f"{int(pixels.group(1)) / 1e6:.0f} megapixels" if pixels else "too many pixels"
+        raise ValueError(f"{label} has {count}; {_LIMIT}") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
+        raise ValueError(f"cannot read {label} as a picture: {_reason(error)}") from None
+    width, height = image.size
+    if width * height > MAX_PIXELS or width < 1 or height < 1:
+        image.close()
+        raise ValueError(f"{label} is {width}x{height} pixels; {_LIMIT}")
+    return image
+
+
+def _decode(image: Image.Image, label: str, size: int | None) -> Image.Image:
+    """Decode the pixels: upright (EXIF), centre square, reduced when huge."""
+    big = image.width * image.height > _REDUCE_ABOVE
+    if big and size is not None and image.format == "JPEG":
+        image.draft(image.mode, (2 * size, 2 * size))  # decode at 1/2, 1/4 or 1/8 scale
+    try:
+        image.load()
+    except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as error:
+        raise ValueError(f"cannot read {label} as a picture, it is truncated or damaged: {_reason(error)}") from None
+    try:
+        image = ImageOps.exif_transpose(image) or image
+    except (OSError, SyntaxError, ValueError, KeyError, TypeError, struct.error):
+        pass  # a damaged EXIF block: keep the pixels as stored rather than refuse them
+    side = min(image.size)
+    left, top = (image.width - side) // 2, (image.height - side) // 2
+    image = image.crop((left, top, left + side, top + side))
+    if big and size is not None and side >= 4 * size:
+        try:
+            image = image.reduce(side // (2 * size))
+        except ValueError:  # a mode Pillow cannot reduce: the float path copes
+            pass
     return image
 
 
@@ -128,7 +198,20 @@ def load_image(path_or_bytes: PathOrBytes, size: int | None = 512) -> np.ndarray
     FileNotFoundError
         If the path does not exist.
     ValueError
-        If the data is not a picture or ``size`` is not a positive integer.
+        If the data is not a picture, is truncated or damaged, is larger than
+        :data:`MAX_PIXELS` (refused from its header, before decoding), or
+        ``size`` is not a positive integer.  Messages name the file (or say
+        "the given data" for bytes).
+
+    Notes
+    -----
+    Every mode Pillow reads is accepted: 1-bit, grey, grey+alpha, palette
+    (with transparency), RGB, RGBA, CMYK (JPEG), YCbCr, 16-bit and 32-bit
+    integer and float.  A non-square picture keeps its centre square; a pair
+    of pictures of different sizes and shapes comes out at the same ``size``.
+    Pictures above 16 megapixels are reduced in Pillow to about twice
+    ``size`` before the float conversion, which bounds the memory a phone
+    photo takes.
 
     Examples
     --------
@@ -139,10 +222,11 @@ def load_image(path_or_bytes: PathOrBytes, size: int | None = 512) -> np.ndarray
     """
     if size is not None and (isinstance(size, bool) or int(size) != size or size < 1):
         raise ValueError(f"size must be a positive integer, got {size!r}")
-    image = _open(path_or_bytes)
-    image = ImageOps.exif_transpose(image) or image
-    array = centre_crop(_to_float_rgb(image))
-    return array if size is None else resize(array, int(size))
+    size = None if size is None else int(size)
+    label = _label(path_or_bytes)
+    with _open(path_or_bytes, label) as image:
+        array = _to_float_rgb(_decode(image, label, size))
+    return array if size is None else resize(array, size)
 
 
 def to_uint8(image: np.ndarray) -> np.ndarray:
@@ -173,14 +257,43 @@ def to_uint8(image: np.ndarray) -> np.ndarray:
     return np.round(np.clip(a, 0.0, 1.0) * 255.0).astype(np.uint8)
 
 
-def save_image(image: np.ndarray, path: str | os.PathLike) -> Path:
+def free_path(path: str | os.PathLike) -> Path:
+    """``path`` if nothing is there yet, else the first free ``stem-1``, ``stem-2``, ...
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> free_path(folder / "h.png").name
+    'h.png'
+    >>> _ = (folder / "h.png").write_bytes(b"")
+    >>> free_path(folder / "h.png").name
+    'h-1.png'
+    """
+    path = Path(path)
+    for n in itertools.count():
+        candidate = path if n == 0 else path.with_name(f"{path.stem}-{n}{path.suffix}")
+        if not candidate.exists():
+            return candidate
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def save_image(image: np.ndarray, path: str | os.PathLike, *, overwrite: bool = True) -> Path:
     """Save a float image in [0, 1] as an 8-bit PNG (values outside are clipped).
+
+    The file is written whole or not at all: the picture is encoded in
+    memory, written to a temporary file beside ``path`` and moved into place,
+    so an error (a full disk, Ctrl-C) never leaves half a PNG, nor destroys
+    the file that was there.
 
     Parameters
     ----------
     image : array_like, shape (H, W, 3), (1, H, W, 3) or (H, W)
     path : str or path
         Where to write; the format follows the suffix (PNG if none is given).
+    overwrite : bool, optional
+        Replace an existing file (default).  With ``False`` an existing file
+        raises ``FileExistsError`` and is left untouched (checked atomically).
 
     Returns
     -------
@@ -196,12 +309,40 @@ def save_image(image: np.ndarray, path: str | os.PathLike) -> Path:
     'grey.png'
     >>> float(hn.load_image(path, size=None)[0, 0, 0])
     0.5019607843137255
+    >>> hn.save_image(np.zeros((8, 8, 3)), path, overwrite=False)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    FileExistsError: ... exists
     """
     path = Path(path)
-    pixels = to_uint8(image)
-    fmt = None if path.suffix else "PNG"
-    Image.fromarray(pixels).save(path, format=fmt)
+    buffer = io.BytesIO()
+    fmt = Image.registered_extensions().get(path.suffix.lower(), "PNG") if path.suffix else "PNG"
+    Image.fromarray(to_uint8(image)).save(buffer, format=fmt)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.part")
+    try:
+        with open(temporary, "xb") as file:  # created with the usual permissions (umask)
+            file.write(buffer.getvalue())
+        if overwrite:
+            os.replace(temporary, path)
+        else:
+            _link_new(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
     return path
+
+
+def _link_new(temporary: Path, path: Path) -> None:
+    """Give ``temporary``'s content the name ``path`` unless ``path`` exists (atomically)."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise FileExistsError(f"{path} exists") from None
+    except OSError:  # a file system without hard links: exclusive creation still never clobbers
+        try:
+            with open(path, "xb") as file:
+                file.write(temporary.read_bytes())
+        except FileExistsError:
+            raise FileExistsError(f"{path} exists") from None
 
 
 def sample_images() -> dict[str, Path]:

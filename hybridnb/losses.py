@@ -158,7 +158,10 @@ def loss_and_gradient(
     residual = far - far_target
     loss_gauss = tf.reduce_sum(tf.square(residual), axis=axes)
     loss = tf.reduce_sum(tf.reshape(m_precise * loss_precise + m_blurred * loss_gauss, [-1]))
-    grad_blurred = (2.0 / gamma) * weight_blurred * residual * far / blurred
+    # f / B = B ** (1/g - 1) is infinite where the blur is exactly 0 (a window of pixels the
+    # sigmoid saturated to 0 in float): there L = 0 too, so the true product tends to 0 and
+    # 0 * inf would turn the whole picture NaN at the next step.
+    grad_blurred = (2.0 / gamma) * weight_blurred * residual * tf.math.divide_no_nan(far, blurred)
     grad_light = blur_with_kernel(grad_blurred, adjoint_kernel(kernel), method)
     grad = (2.0 * weight_precise * diff * image01 + gamma * grad_light * light) * (1.0 - image01)
     return loss, loss_precise, loss_gauss, grad

@@ -15,7 +15,7 @@ flicker.  Callbacks never print and never let an exception escape: errors
 (a picture that cannot be read, a diverging run, a file that cannot be
 written) are shown as a readable line in the panel's ``message`` widget.
 
-Pure helpers come first (:func:`report_period`, :func:`free_path`,
+Pure helpers come first (:func:`report_period`,
 :func:`save_png_new`, :func:`uploaded_file`, :func:`far_picture`), the
 stateful widget last.
 """
@@ -23,24 +23,25 @@ stateful widget last.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import io
-import itertools
 import os
 import re
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import ipywidgets as widgets
 import numpy as np
 from PIL import Image as PILImage
 
 from .history import LossRecord
-from .images import DEFAULT_FAR, DEFAULT_NEAR, centre_crop, load_image, resize, sample_images, to_uint8
+from .images import DEFAULT_FAR, DEFAULT_NEAR, centre_crop, free_path, load_image, resize, sample_images, to_uint8
 from .model import OPTIMIZERS, HybridModel
 from .plots import figure_to_png, training_figure
 from .viewing import shrink_linear
@@ -88,27 +89,6 @@ def report_period(steps: int, reports: int = 20, longest: int = 10) -> int:
     (10, 2, 1, 10)
     """
     return max(1, min(int(longest), int(steps) // int(reports)))
-
-
-def free_path(path: str | os.PathLike) -> Path:
-    """``path`` if nothing is there yet, else the first free ``stem-1``, ``stem-2``, ...
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> folder = Path(tempfile.mkdtemp())
-    >>> free_path(folder / "h.png").name
-    'h.png'
-    >>> _ = (folder / "h.png").write_bytes(b"")
-    >>> free_path(folder / "h.png").name
-    'h-1.png'
-    """
-    path = Path(path)
-    for n in itertools.count():
-        candidate = path if n == 0 else path.with_name(f"{path.stem}-{n}{path.suffix}")
-        if not candidate.exists():
-            return candidate
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def png_bytes(image: np.ndarray) -> bytes:
@@ -201,6 +181,38 @@ def far_picture(image: np.ndarray, distance: int) -> tuple[np.ndarray, int]:
     return shrink_linear(image, factor), factor
 
 
+def cell_key(parent: Mapping[str, Any] | None = None) -> str | None:
+    """What identifies the notebook cell running now, or None outside a notebook.
+
+    JupyterLab (and Notebook 7) send the cell's id with each execution; other
+    front ends (nbclient, older ones) do not, and then the cell's code stands
+    in for it.  ``parent`` is the kernel's current request (read from IPython
+    by default).
+
+    Examples
+    --------
+    >>> cell_key({"metadata": {"cellId": "4f2c"}, "content": {"code": "panel"}})
+    'cell:4f2c'
+    >>> cell_key({"metadata": {}, "content": {"code": "hn.HybridPanel()"}})[:5]
+    'code:'
+    >>> cell_key({}) is None
+    True
+    """
+    if parent is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+            return None
+        parent = getattr(get_ipython(), "parent_header", None)
+    if not isinstance(parent, Mapping):
+        return None
+    cell = (parent.get("metadata") or {}).get("cellId")
+    if cell:
+        return f"cell:{cell}"
+    code = (parent.get("content") or {}).get("code")
+    return f"code:{hashlib.sha256(code.encode()).hexdigest()[:16]}" if code else None
+
+
 def _picture_from_array(array: np.ndarray, size: int) -> np.ndarray:
     a = np.asarray(array, dtype=np.float64)
     if a.ndim != 3 or a.shape[2] != 3:
@@ -229,7 +241,7 @@ def _reporting_errors(handler: Callable[..., Any]) -> Callable[..., Any]:
 
 def _describe(error: BaseException) -> str:
     if isinstance(error, FloatingPointError):
-        return f"The run diverged: {error}."
+        return f"The run stopped: {error}."
     if isinstance(error, (ValueError, OSError)):
         return str(error)
     return f"{type(error).__name__}: {error}"
@@ -243,6 +255,11 @@ class HybridPanel(widgets.VBox):
 
     The panel is itself a widget (an ``ipywidgets.VBox``): make it the last
     expression of a notebook cell, or ``display`` it.
+
+    Re-running the cell that made a panel closes the panel it made before
+    (its run is stopped, its widgets and pictures released), so an afternoon
+    of re-runs keeps one thread and one panel per cell.  Panels made outside
+    a notebook cell stay open until :meth:`close` or :meth:`close_all`.
 
     Parameters
     ----------
@@ -300,6 +317,12 @@ class HybridPanel(widgets.VBox):
     min_interval = 0.5
     draw_share_inverse = 4.0
 
+    #: The open panels, and the latest one by the notebook cell that made it
+    #: (see :func:`cell_key`): re-running that cell closes the panel it made
+    #: before, so re-runs never pile up threads, widgets or pictures.
+    _open: ClassVar[weakref.WeakSet[HybridPanel]] = weakref.WeakSet()
+    _by_cell: ClassVar[dict[str, weakref.ReferenceType[HybridPanel]]] = {}
+
     def __init__(self, size: int = 512, near: Any = None, far: Any = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if isinstance(size, bool) or int(size) != size or size < 8:
@@ -326,6 +349,8 @@ class HybridPanel(widgets.VBox):
         self._refresh_thumbnail("far")
         self.redraw()
         self.show_message("Choose two pictures and press Run.")
+        self._closed = False
+        self._claim_cell()
 
     # -- building (widgets, layout, callbacks: each in one place) --------------
 
@@ -595,12 +620,40 @@ class HybridPanel(widgets.VBox):
         self.message.value = f'<span style="color:{colour};font-weight:{weight}">{html.escape(text)}</span>'
 
     def close(self) -> None:
-        """Stop any run and close the panel and all its widgets."""
+        """Stop any run, close the panel and all its widgets, and free its pictures.
+
+        :attr:`result`, :attr:`history` and :attr:`model` stay readable.
+        Closing twice does nothing more.
+        """
         self._stop_requested.set()
         self.join(timeout=5)
+        if getattr(self, "_closed", True):
+            return
+        self._closed = True
+        HybridPanel._open.discard(self)
+        for key, ref in list(HybridPanel._by_cell.items()):
+            if ref() is self:
+                del HybridPanel._by_cell[key]
+        self._cache.clear()
         for widget in self._owned_widgets():
             widget.close()
         super().close()
+
+    @classmethod
+    def close_all(cls) -> int:
+        """Close every open panel of this kernel; return how many were open.
+
+        Examples
+        --------
+        >>> import hybridnb as hn
+        >>> _ = hn.HybridPanel(size=16)
+        >>> hn.HybridPanel.close_all() >= 1, hn.HybridPanel.close_all()
+        (True, 0)
+        """
+        panels = list(cls._open)
+        for panel in panels:
+            panel.close()
+        return len(panels)
 
     # -- the background run ----------------------------------------------------
 
@@ -633,6 +686,9 @@ class HybridPanel(widgets.VBox):
             outcome += f", loss {last.loss:.4g} (precise {last.loss_precise:.4g}, gauss {last.loss_gauss:.4g})."
         except Exception as error:
             kept = " The picture reached before is kept." if self.result is not None else ""
+            if self.result is None and isinstance(error, FloatingPointError):
+                self.result = model.image()  # finite: the model never applies a non-finite step
+                kept = " This is the picture it reached."
             outcome, kind = _describe(error) + kept, "error"
             self.progress.bar_style = "danger"
         finally:
@@ -677,6 +733,18 @@ class HybridPanel(widgets.VBox):
             source, label = path, f"file: {path.name}"
         self._sources[label] = source
         return label
+
+    def _claim_cell(self) -> None:
+        """Register this panel; close the one the same notebook cell made before."""
+        HybridPanel._open.add(self)
+        key = cell_key()
+        if key is None:
+            return
+        previous = HybridPanel._by_cell.get(key)
+        previous = previous() if previous is not None else None
+        if previous is not None and previous is not self:
+            previous.close()
+        HybridPanel._by_cell[key] = weakref.ref(self)
 
     def _refresh_thumbnail(self, side: str) -> None:
         self.thumbnails[side].value = png_bytes(self.picture(side, THUMBNAIL))

@@ -8,6 +8,7 @@ from PIL import Image
 
 import hybridnb as hn
 from hybridnb import cli
+from hybridnb import images as images_module
 
 
 def _run(*args, **kw):
@@ -79,3 +80,118 @@ def test_interrupt_saves_the_work_so_far(tmp_path, monkeypatch, capsys):
     assert cli.main(["-o", str(out), "--size", "16", "-q"]) == cli.EXIT_INTERRUPTED
     assert "saved the picture so far" in capsys.readouterr().err
     np.testing.assert_allclose(hn.load_image(out, size=None), 1 / (1 + np.exp(1.0)), atol=1 / 255)
+
+
+# --- issue 7: overwriting, unwritable places, every bad value ---------------------------------
+
+FAST = ["--size", "16", "--steps", "3", "--kernel-size", "3", "--sigma", "1", "-q"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--size", "0"], "--size"),
+        (["--size", "abc"], "--size"),
+        (["--kernel-size", "0"], "--kernel-size"),
+        (["--sigma", "-1"], "--sigma"),
+        (["--sigma", "0"], "--sigma"),
+        (["--lr", "inf"], "--lr"),
+        (["--lr", "0"], "--lr"),
+        (["--m-precise", "-0.5"], "--m-precise"),
+        (["--m-blurred", "nan"], "--m-blurred"),
+        (["--steps", "1.5"], "--steps"),
+        (["--size", "4", "--kernel-size", "15"], "too small for a 15-tap blur kernel"),
+        (["--bogus"], "unrecognized"),
+        (["a", "b", "c"], "unrecognized"),
+    ],
+)
+def test_bad_option_values_in_process(args, message, capsys, tmp_path):
+    assert cli.main([*args, "-o", str(tmp_path / "x.png"), "-q"]) == cli.EXIT_USAGE
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("hybridnb: error: ") and message in err[0]
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_an_existing_output_is_kept_without_force(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "h.png"
+    out.write_bytes(b"precious")
+    trained = []
+    monkeypatch.setattr(hn.HybridModel, "train", lambda *a, **k: trained.append(1))
+    assert cli.main(["-o", str(out), *FAST]) == cli.EXIT_USAGE
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "exists" in err[0] and "--force" in err[0]
+    assert out.read_bytes() == b"precious" and not trained  # refused before any work
+    monkeypatch.undo()
+    assert cli.main(["-o", str(out), "--force", *FAST]) == 0
+    with Image.open(out) as image:
+        assert image.size == (16, 16)
+    assert [p.name for p in tmp_path.iterdir()] == ["h.png"]  # no temporary file left behind
+
+
+def test_an_output_that_appears_during_the_run_is_kept(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "h.png"
+    original = hn.HybridModel.train
+
+    def train_while_someone_writes(self, *args, **kwargs):
+        out.write_bytes(b"someone else's")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(hn.HybridModel, "train", train_while_someone_writes)
+    assert cli.main(["-o", str(out), *FAST]) == 0
+    assert out.read_bytes() == b"someone else's"
+    assert "saved to" in capsys.readouterr().err and (tmp_path / "h-1.png").exists()
+
+
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        ("/proc/hybrid.png", "cannot write to the folder /proc"),
+        ("{tmp}/file.txt/x.png", "is not a folder"),
+        ("{tmp}", "is a folder"),
+    ],
+)
+def test_unwritable_outputs_are_refused_before_any_work(tmp_path, capsys, output, message):
+    (tmp_path / "file.txt").write_text("a file, not a folder")
+    assert cli.main(["-o", output.replace("{tmp}", str(tmp_path)), *FAST]) == cli.EXIT_USAGE
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0]
+
+
+def test_a_failing_disk_is_one_line_and_keeps_the_old_file(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "h.png"
+    out.write_bytes(b"old")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(images_module.os, "replace", full_disk)
+    assert cli.main(["-o", str(out), "--force", *FAST]) == cli.EXIT_USAGE
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "No space left" in err[0]
+    assert out.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["h.png"]
+
+
+@pytest.mark.parametrize(
+    ("pictures", "message"),
+    [
+        (["{tmp}/cut.png", "cat"], "truncated"),
+        (["{tmp}/bomb.png", "cat"], "megapixels"),
+        (["{tmp}", "cat"], "is a folder"),
+    ],
+)
+def test_bad_pictures_are_one_line(tmp_path, capsys, pictures, message):
+    data = hn.sample_images()["cat"].read_bytes()
+    (tmp_path / "cut.png").write_bytes(data[: len(data) // 3])
+    from test_images import _png_claiming
+
+    (tmp_path / "bomb.png").write_bytes(_png_claiming(20_000, 20_000))
+    args = [p.replace("{tmp}", str(tmp_path)) for p in pictures]
+    assert cli.main([*args, "-o", str(tmp_path / "out.png"), *FAST]) == cli.EXIT_USAGE
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0] and "Traceback" not in err[0]
+
+
+def test_help_documents_the_overwrite_policy(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    assert "--force" in capsys.readouterr().out

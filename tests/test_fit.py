@@ -178,11 +178,12 @@ def test_adjoint_kernel_transposes_the_blur(rng, taps):
     assert left == pytest.approx(right, rel=1e-12)
 
 
-def test_model_loss_with_a_large_kernel_matches_the_formula(pair16, rng):
-    near, far = pair16
-    logits = rng.normal(0.0, 1.5, size=(1, 16, 16, 3))
+def test_model_loss_with_a_large_kernel_matches_the_formula(rng):
+    # 32 px: a picture holds a kernel of at most 2 * side - 1 taps (hybridnb.checks.check_kernel_fits)
+    near, far = (hn.load_image(hn.sample_images()[name], 32) for name in (hn.DEFAULT_NEAR, hn.DEFAULT_FAR))
+    logits = rng.normal(0.0, 1.5, size=(1, 32, 32, 3))
     for dtype in (tf.float32, tf.float64):
-        report = hn.HybridModel(16, 16, 61, 10.0, image_source=logits, dtype=dtype).run(near, far, **WEIGHTS)
+        report = hn.HybridModel(32, 32, 61, 10.0, image_source=logits, dtype=dtype).run(near, far, **WEIGHTS)
         expected = ref.losses(ref.sigmoid(logits[0]), near, far, ref.kernel(61, 10.0), 0.1, 1.0)
         assert report.loss == pytest.approx(expected[0], rel=1e-4)
         assert report.loss_gauss == pytest.approx(expected[2], rel=1e-4)
@@ -192,7 +193,7 @@ def test_command_line_fit(tmp_path, capsys):
     from hybridnb import cli
 
     out = tmp_path / "h.png"
-    common = ["cat", "coffee", "-o", str(out), "--size", "24", "--kernel-size", "5", "--sigma", "1", "-q"]
+    common = ["cat", "coffee", "-o", str(out), "--size", "24", "--kernel-size", "5", "--sigma", "1", "-q", "--force"]
     assert cli.main([*common, "--optimizer", "fit", "--steps", "5"]) == 0 and out.exists()
     assert "5 steps" in capsys.readouterr().out
     assert cli.main([*common, "--optimizer", "fit", "--target-loss", "1e9"]) == 0
@@ -201,12 +202,11 @@ def test_command_line_fit(tmp_path, capsys):
     assert "--target-loss needs --optimizer fit" in capsys.readouterr().err
 
 
-def test_fft_rounding_cannot_make_black_areas_nan(pair16):
-    near, far = pair16
-    far = far.copy()
-    far[:, :8] = 0.0  # black: zero light, which FFT rounding scatters around zero
+def test_fft_rounding_cannot_make_black_areas_nan():
+    near, far = (hn.load_image(hn.sample_images()[name], 32) for name in (hn.DEFAULT_NEAR, hn.DEFAULT_FAR))
+    far[:, :16] = 0.0  # black: zero light, which FFT rounding scatters around zero
     light = tf.constant(far[np.newaxis] ** 2.2, tf.float32)
     kernel = tf.constant(hn.make_gauss_blur_kernel(61, 10.0), tf.float32)
     assert float(tf.reduce_min(blur_with_kernel(light, kernel, "fft", positive=True))) > 0
-    report = hn.HybridModel(16, 16, 61, 10.0).fit(near, far, max_steps=3, **WEIGHTS)
+    report = hn.HybridModel(32, 32, 61, 10.0).fit(near, far, max_steps=3, **WEIGHTS)
     assert np.isfinite(report.loss) and np.all(np.isfinite(report.gradient))

@@ -1,10 +1,14 @@
 import io
+import struct
+import warnings
+import zlib
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageFile
 
 import hybridnb as hn
+from hybridnb import images as images_module
 
 
 def _encode(image: Image.Image, fmt="PNG") -> bytes:
@@ -105,3 +109,169 @@ def test_samples_are_512_rgb_pngs():
     for path in samples.values():
         with Image.open(path) as image:
             assert image.format == "PNG" and image.size == (512, 512)
+
+
+# --- issue 7: every mode, phone photos, damaged files, bombs ------------------------------------
+
+ROUND_TRIPS = [  # (mode made, format): every mode each format stores, as Pillow reads it back
+    ("1", "PNG"),
+    ("1", "TIFF"),
+    ("L", "JPEG"),
+    ("LA", "PNG"),
+    ("LA", "TIFF"),
+    ("P", "PNG"),
+    ("P", "GIF"),
+    ("PA", "TIFF"),
+    ("RGB", "JPEG"),
+    ("RGB", "WEBP"),
+    ("RGB", "BMP"),
+    ("RGBA", "PNG"),
+    ("RGBA", "TIFF"),
+    ("CMYK", "TIFF"),
+    ("YCbCr", "TIFF"),
+    ("LAB", "TIFF"),
+    ("I;16B", "TIFF"),
+    ("I;16", "TIFF"),
+]
+
+
+@pytest.mark.parametrize(("mode", "fmt"), ROUND_TRIPS)
+def test_every_mode_pillow_reads(mode, fmt):
+    if mode.startswith("I;16"):  # made from raw bytes: Pillow's convert() to I;16B clips at 255
+        wide = _gradient().astype(np.uint16) * 257
+        dtype = ">u2" if mode == "I;16B" else "<u2"
+        image = Image.frombytes(mode, wide.shape[::-1], wide.astype(dtype).tobytes())
+    else:
+        image = Image.fromarray(_gradient()).convert("RGB").convert(mode)
+    out = hn.load_image(_encode(image, fmt), size=20)
+    assert out.shape == (20, 20, 3) and out.dtype == np.float64
+    assert np.isfinite(out).all() and 0 <= out.min() and out.max() <= 1
+    if mode != "1":
+        assert out[:, :3].mean() < 0.4 < 0.6 < out[:, -3:].mean()  # the gradient survives, left to right
+
+
+def test_palette_with_transparency_keeps_its_colours():
+    image = Image.fromarray(_gradient()).convert("RGB").convert("P", palette=Image.Palette.ADAPTIVE, colors=16)
+    image.info["transparency"] = 0
+    out = hn.load_image(_encode(image), size=None)
+    expected = np.asarray(image.convert("RGB"), dtype=np.float64) / 255
+    np.testing.assert_allclose(out, expected[:, 10:50])
+
+
+def _top_red_bottom_blue(width=40, height=20) -> Image.Image:
+    pixels = np.zeros((height, width, 3), np.uint8)
+    pixels[: height // 2, :, 0] = 255
+    pixels[height // 2 :, :, 2] = 255
+    return Image.fromarray(pixels)
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_a_phone_photo_is_turned_upright(fmt):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the camera was turned; show it rotated 90 degrees clockwise
+    buffer = io.BytesIO()
+    _top_red_bottom_blue().save(buffer, format=fmt, exif=exif, **({"quality": 95} if fmt == "JPEG" else {}))
+    with Image.open(io.BytesIO(buffer.getvalue())) as stored:
+        assert stored.size == (40, 20) and stored.getexif()[0x0112] == 6
+    out = hn.load_image(buffer.getvalue(), size=None)
+    assert out.shape == (20, 20, 3)  # the upright picture is 20 wide, 40 tall: its centre square
+    red, blue = out[..., 0], out[..., 2]
+    assert blue[:, :8].mean() > 0.8 and red[:, -8:].mean() > 0.8  # the top went right, the bottom left
+    plain = io.BytesIO()
+    _top_red_bottom_blue().save(plain, format=fmt)
+    unturned = hn.load_image(plain.getvalue(), size=None)
+    assert unturned[:8, :, 0].mean() > 0.8  # without the tag, the red stays on top
+
+
+def test_a_damaged_exif_block_keeps_the_pixels():
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 99  # not an orientation
+    _top_red_bottom_blue().save(buffer, format="PNG", exif=exif)
+    out = hn.load_image(buffer.getvalue(), size=None)
+    assert out[:8, :, 0].mean() > 0.8
+
+
+def test_non_square_pairs_of_different_sizes_come_out_alike():
+    wide = hn.load_image(_encode(_top_red_bottom_blue(300, 40)), size=24)
+    tall = hn.load_image(_encode(_top_red_bottom_blue(30, 200)), size=24)
+    assert wide.shape == tall.shape == (24, 24, 3)
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
+def test_a_truncated_file_names_itself(tmp_path, fmt):
+    data = _encode(Image.fromarray(np.random.default_rng(1).integers(0, 255, (64, 64, 3), dtype=np.uint8)), fmt)
+    path = tmp_path / f"cut.{fmt.lower()}"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match=r"cut\..*truncated or damaged"):
+        hn.load_image(path)
+    with pytest.raises(ValueError, match=r"the given data .*truncated") as caught:
+        hn.load_image(data[: len(data) // 2])
+    assert "0x" not in str(caught.value)
+
+
+def test_messages_name_the_file_never_a_python_object(tmp_path):
+    with pytest.raises(ValueError) as caught:
+        hn.load_image(b"GIF89a but not really")
+    assert "given data" in str(caught.value) and "BytesIO" not in str(caught.value)
+    with pytest.raises(ValueError) as caught:
+        hn.load_image(io.BytesIO(b"nothing"))
+    assert "BytesIO" not in str(caught.value) and " at 0x" not in str(caught.value)
+    bad = tmp_path / "notes.png"
+    bad.write_bytes(b"plain text")
+    with open(bad, "rb") as file, pytest.raises(ValueError, match=r"notes\.png"):
+        hn.load_image(file)
+    with pytest.raises(ValueError, match="folder"):
+        hn.load_image(tmp_path)
+    (tmp_path / "empty.png").write_bytes(b"")
+    with pytest.raises(ValueError, match=r"empty\.png"):
+        hn.load_image(tmp_path / "empty.png")
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims width x height pixels (only a few rows of data follow)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    rows = zlib.compress(b"\0" * (width * 3 + 1) * 4)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("side", [11_000, 15_000, 100_000])  # 121 MP, 225 MP (Pillow's own error), 10 GP
+def test_a_decompression_bomb_is_refused_from_its_header(monkeypatch, tmp_path, side):
+    def never(self, *args, **kwargs):
+        raise AssertionError("the pixels of a bomb must never be decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", never)
+    path = tmp_path / "bomb.png"
+    path.write_bytes(_png_claiming(side, side))
+    assert path.stat().st_size < 200_000
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nor a DecompressionBombWarning left to the user
+        with pytest.raises(ValueError, match=r"bomb\.png.*(too large|megapixels)"):
+            hn.load_image(path)
+
+
+def test_the_pixel_limit_is_inclusive_and_documented():
+    assert images_module.MAX_PIXELS >= 108_000_000  # the largest phone mode in common use
+    square = int(images_module.MAX_PIXELS**0.5)
+    with pytest.raises(ValueError, match="megapixels"):
+        hn.load_image(_png_claiming(square + 1, square + 1))
+
+
+def test_a_huge_photo_is_reduced_before_the_float_conversion(monkeypatch):
+    height, width = 4200, 4000  # 16.8 MP, above the reduction threshold
+    y = np.linspace(0, 1, height)[:, None]
+    x = np.linspace(0, 1, width)[None, :]
+    pixels = np.stack([255 * x * np.ones_like(y), 255 * y * np.ones_like(x), np.full((height, width), 128.0)], -1)
+    data = _encode(Image.fromarray(pixels.astype(np.uint8)), "JPEG")
+    seen = []
+    original = images_module._to_float_rgb
+    monkeypatch.setattr(hn.images, "_to_float_rgb", lambda image: seen.append(image.size) or original(image))
+    out = hn.load_image(data, size=50)
+    assert max(seen[0]) <= 4 * 50  # never a 16 MP float64 array
+    top = (height - width) // 2
+    reference = images_module.resize(pixels[top : top + width] / 255.0, 50)
+    assert out.shape == (50, 50, 3) and np.abs(out - reference).mean() < 0.01
