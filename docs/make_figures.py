@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> None:
     near = HERE / "hybrid.png"
-    subprocess.run([sys.executable, "-m", "hybridnb", "-o", str(near)], check=True)
+    subprocess.run([sys.executable, "-m", "hybridnb", "-o", str(near), "--force"], check=True)
     hn.save_image(hn.shrink_linear(hn.load_image(near, size=None), 8), HERE / "hybrid-far.png")
 
 
