@@ -20,11 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 import tensorflow as tf
 
+from .checks import check_picture
 from .color import GAMMA
 from .history import LossRecord
 from .kernels import make_gauss_blur_kernel
 from .losses import far_view, loss_and_gradient
-from .model import ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, OPTIMIZERS, _check_image
+from .model import ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, OPTIMIZERS
 
 
 @dataclass(frozen=True)
@@ -162,8 +163,8 @@ def comparison_grid(
         raise ValueError(f"lr must be a positive number, got {lr!r}")
     near = np.asarray(img_precise)
     shape = near.shape[:2]
-    near = _check_image("img_precise", near, shape)
-    far = _check_image("img_blurred", img_blurred, shape)
+    near = check_picture("img_precise", near, shape)
+    far = check_picture("img_blurred", img_blurred, shape)
     cells = list(itertools.product(_weights("m_blurred", m_blurred), _weights("m_precise", m_precise)))
     mb = np.array([c[0] for c in cells])
     mp = np.array([c[1] for c in cells])

@@ -121,14 +121,6 @@ def _adam_step(var, m, v, t, img_precise, far_target, kernel, m_precise, m_blurr
     return _nan_unless(ok, loss), loss_precise, loss_gauss, grad
 
 
-def _check_image(name: str, img, shape: tuple[int, int]) -> np.ndarray:
-    return check_picture(name, img, shape)
-
-
-def _check_count(name: str, value, minimum: int) -> None:
-    check_count(name, value, minimum)
-
-
 def _diverged(what: str, why: str, lr: float) -> FloatingPointError:
     return FloatingPointError(f"{what}: {why}; lower the learning rate (it was {lr:g}; try {lr / 10:g})")
 
@@ -236,8 +228,8 @@ class HybridModel:
 
     def _tensors(self, img_precise, img_blurred, m_precise, m_blurred):
         shape = (self.img_h, self.img_w)
-        precise = _check_image("img_precise", img_precise, shape)
-        blurred = _check_image("img_blurred", img_blurred, shape)
+        precise = check_picture("img_precise", img_precise, shape)
+        blurred = check_picture("img_blurred", img_blurred, shape)
         m_precise, m_blurred = check_number("m_precise", m_precise), check_number("m_blurred", m_blurred)
         d = self.dtype
         gamma = tf.constant(self.gamma, d)
@@ -458,8 +450,8 @@ class HybridModel:
         >>> model.run(near, far, m_precise=0.1).loss == report.loss
         True
         """
-        _check_count("max_steps", max_steps, minimum=0)
-        _check_count("report_every", report_every, minimum=1)
+        check_count("max_steps", max_steps, minimum=0)
+        check_count("report_every", report_every, minimum=1)
         lr = check_number("lr", lr, positive=True)
         if target_loss is not None and not (isinstance(target_loss, (int, float)) and not np.isnan(target_loss)):
             raise ValueError(f"target_loss must be a number or None, got {target_loss!r}")

@@ -31,12 +31,12 @@ import numpy as np
 import tensorflow as tf
 
 from .blur import depthwise_kernels
+from .checks import check_picture
 from .classic import classic_hybrid
 from .color import GAMMA
 from .filters import kernel_size_for
 from .kernels import make_gauss_blur_kernel
 from .losses import far_view
-from .model import _check_image
 from .scores import SSIM_K1, SSIM_K2, _ssim_window
 
 
@@ -196,8 +196,8 @@ def perceptual_hybrid(
         raise ValueError(f"steps_count must be a positive integer, got {steps_count!r}")
     near = np.asarray(img_precise)
     shape = near.shape[:2]
-    near = _check_image("img_precise", near, shape)
-    far = _check_image("img_blurred", img_blurred, shape)
+    near = check_picture("img_precise", near, shape)
+    far = check_picture("img_blurred", img_blurred, shape)
     weights = np.array([float(m) for m in np.atleast_1d(m_precise)])
     if not weights.size or not np.all(np.isfinite(weights) & (weights >= 0)):
         raise ValueError(f"m_precise must be non-negative numbers, got {m_precise!r}")
