@@ -276,7 +276,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except FloatingPointError as error:
         bar.close()
-        raise UsageError(f"{error} (--lr was {lr:g})") from None
+        raise UsageError(str(error)) from None  # it names the rate and a smaller one
     bar.update(model.steps - bar.n)
     bar.close()
     seconds = time.perf_counter() - start
