@@ -16,7 +16,9 @@ What it does, on one pair of pictures:
    that traces), best of ``--repeats``;
 4. a fresh Python process loads the pictures and runs ``fit`` to the same
    target, timing everything after the imports (tracing included), and
-   reports its peak memory;
+   reports its peak memory; then the ``hybridnb`` command does the same
+   whole (``--optimizer fit --target-loss``), timed from outside
+   (``bench/startup.py`` breaks that time down);
 5. if ``hybridnb.comparison_grid`` exists, the batched grid against the sum
    of its cells run one by one.
 
@@ -124,6 +126,21 @@ def fresh_process(near: str, far: str, size: int, target: float | None, max_step
     return result
 
 
+def command_line(near: str, far: str, size: int, target: float, repeats: int) -> tuple[float, str]:
+    """Best wall time of the ``hybridnb`` command making the hybrid with ``fit`` in a new process; its output."""
+    import tempfile
+
+    times, said = [], ""
+    with tempfile.TemporaryDirectory() as folder:
+        command = [sys.executable, "-m", "hybridnb", near, far, "--size", str(size), "--optimizer", "fit",
+                   "--target-loss", repr(target), "-q", "-f", "-o", str(Path(folder) / "hybrid.png")]  # fmt: skip
+        for _ in range(repeats):
+            start = time.perf_counter()
+            said = subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
+            times.append(time.perf_counter() - start)
+    return min(times), said
+
+
 def child(args) -> None:
     """In the fresh process: imports, then pictures + model + tracing + fit, timed."""
     start = time.perf_counter()
@@ -207,6 +224,9 @@ def main(argv=None) -> None:
     print(f"fit (fresh process): {fresh['fit_s']:.2f} s after imports incl. tracing ({fresh['steps']} steps, "
           f"loss {fresh['loss']:.2f}); imports {fresh['import_s']:.2f} s; whole process {fresh['process_s']:.2f} s; "
           f"peak RSS {fresh['peak_rss_mb']:.0f} MiB")  # fmt: skip
+    cli_s, said = command_line(args.near, args.far, args.size, target, args.repeats)
+    print(f"command line (fresh process, whole: imports, pictures, tracing, fit, saving), best of {args.repeats}: "
+          f"{cli_s:.2f} s; it said: {said}")  # fmt: skip
     if article_s is not None:
         print(f"RATIO article / fit warm:  {article_s / fit_s:.0f}x")
         print(f"RATIO article / fit fresh: {article_s / fresh['fit_s']:.0f}x")

@@ -8,12 +8,17 @@ kernel forwards them into the first cell that touches TensorFlow as a red
 error box, which puzzles readers.  :func:`quiet_tensorflow` loads
 TensorFlow and lists its devices with descriptor 2 pointed at the null
 device, then restores it; later warnings and errors show as usual.
+
+:func:`import_tensorflow_without_keras` is for the command line, a fresh
+process that only makes one hybrid: it skips the Keras import that
+``import tensorflow`` does eagerly and hybridnb never needs.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from types import ModuleType
 
 
 def quiet_tensorflow() -> list:
@@ -45,3 +50,44 @@ def quiet_tensorflow() -> list:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
+
+
+def import_tensorflow_without_keras() -> ModuleType:
+    """Import TensorFlow without the Keras import it does eagerly; return ``tensorflow``.
+
+    ``import tensorflow`` (2.16 and later) ends with ``import
+    keras.src.optimizers`` inside a ``try``/``except ImportError``, "so that
+    registrations happen at load time".  Keras 3 brings in matplotlib's
+    ``pyplot`` too: measured on 2 CPU cores, about 0.9 s of a 3-4 s import.
+    hybridnb never uses Keras.  This function puts ``None`` in
+    ``sys.modules["keras"]`` while TensorFlow imports, which makes that import
+    fail at once with ``ModuleNotFoundError`` (the documented meaning of a
+    ``None`` entry), and removes the entry afterwards.  Nothing else changes:
+    ``tf.keras`` and ``import keras`` still work later, loaded when first used.
+
+    If TensorFlow or Keras is already imported it simply returns TensorFlow.
+    Meant for a process's start (the ``hybridnb`` command), not for library
+    code running in someone else's interpreter.
+
+    Returns
+    -------
+    module
+        ``tensorflow``.
+
+    Examples
+    --------
+    >>> tf = import_tensorflow_without_keras()
+    >>> int(tf.reduce_sum(tf.ones(3)))
+    3
+    """
+    if "tensorflow" in sys.modules or "keras" in sys.modules:
+        import tensorflow
+
+        return tensorflow
+    sys.modules["keras"] = None  # type: ignore[assignment]
+    try:
+        import tensorflow
+    finally:
+        if "keras" in sys.modules and sys.modules["keras"] is None:
+            del sys.modules["keras"]
+    return tensorflow

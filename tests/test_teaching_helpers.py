@@ -250,3 +250,35 @@ def test_quiet_tensorflow_hides_native_start_up_lines_only():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
     assert done.stdout.strip().startswith("2.0 ['CPU'")
     assert done.stderr.strip() == "still shown"
+
+
+def test_import_without_keras_skips_only_the_eager_keras_import():
+    """In a fresh process: TensorFlow loads without Keras, and Keras still loads when asked for."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from hybridnb.tf_startup import import_tensorflow_without_keras\n"
+        "tf = import_tensorflow_without_keras()\n"
+        "print('keras' in sys.modules, 'matplotlib.pyplot' in sys.modules, sys.modules.get('keras', 1) is None)\n"
+        "print(int(tf.reduce_sum(tf.ones(3))))\n"
+        "print(tf.keras.layers.Dense(2)(tf.ones((1, 3))).shape, 'keras' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
+    assert done.stdout.split("\n")[:3] == ["False False False", "3", "(1, 2) True"]
+
+
+def test_command_line_entry_point_runs_main_and_freezes_the_heap(monkeypatch):
+    """``hybridnb`` (console_main) returns main's status; only it freezes the heap before exit."""
+    import gc
+    from importlib.metadata import entry_points
+
+    from hybridnb import cli
+
+    (script,) = entry_points(group="console_scripts", name="hybridnb")
+    assert script.value == "hybridnb.cli:console_main"
+    frozen = []
+    monkeypatch.setattr(cli, "main", lambda: 7)
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    assert cli.console_main() == 7 and frozen == [True]
