@@ -48,7 +48,7 @@ def fft_min_taps(dtype: tf.DType) -> float:
     return {tf.float32: FFT_MIN_TAPS, tf.float64: FFT_MIN_TAPS_FLOAT64}.get(tf.as_dtype(dtype), float("inf"))
 
 
-def depthwise_kernels(kernel: tf.Tensor, channels: int) -> tuple[tf.Tensor, tf.Tensor]:
+def depthwise_kernels(kernel: tf.Tensor, channels: int | tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
     """Turn a 1-D kernel into the 4-D filters ``depthwise_conv2d`` wants.
 
     Parameters
@@ -97,7 +97,7 @@ def direct_blur_with_kernel(images: tf.Tensor, kernel: tf.Tensor) -> tf.Tensor:
     >>> bool(tf.reduce_all(y == x))
     True
     """
-    channels = images.shape[-1]
+    channels = images.shape[-1] if images.shape[-1] is not None else tf.shape(images)[-1]
     kernel_x, kernel_y = depthwise_kernels(tf.cast(kernel, images.dtype), channels)
     strides = [1, 1, 1, 1]
     out = tf.nn.depthwise_conv2d(images, kernel_x, strides=strides, padding="SAME")

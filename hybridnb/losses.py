@@ -145,23 +145,140 @@ def loss_and_gradient(
     (24.0, 48.0, 0.0, 0.125)
     """
     dtype = logits.dtype
-    gamma = tf.cast(gamma, dtype)
     weight_precise = tf.reshape(tf.cast(m_precise, dtype), [-1, 1, 1, 1])
     weight_blurred = tf.reshape(tf.cast(m_blurred, dtype), [-1, 1, 1, 1])
-    axes = [1, 2, 3]
+
+    def per_picture(terms):
+        return tf.reduce_sum(terms, axis=[1, 2, 3])
+
+    loss_precise, loss_gauss, grad = _weighted_terms(
+        logits, img_precise, far_target, kernel, weight_precise, weight_blurred, gamma, method, per_picture
+    )
+    loss = tf.reduce_sum(tf.reshape(m_precise * loss_precise + m_blurred * loss_gauss, [-1]))
+    return loss, loss_precise, loss_gauss, grad
+
+
+def side_by_side(pictures: tf.Tensor) -> tf.Tensor:
+    """Lay a batch of pictures side by side in the channels: (N, H, W, C) to (1, H, W, N * C).
+
+    Channel ``n * C + c`` of the result is channel ``c`` of picture ``n``
+    (the layout of ``tf.tile(picture, [1, 1, 1, N])`` for one picture).
+    :func:`stacked` undoes it.
+
+    Examples
+    --------
+    >>> import tensorflow as tf
+    >>> x = tf.reshape(tf.range(12.0), (2, 1, 2, 3))
+    >>> side_by_side(x)[0, 0, 0].numpy()
+    array([0., 1., 2., 6., 7., 8.], dtype=float32)
+    >>> bool(tf.reduce_all(stacked(side_by_side(x), 3) == x))
+    True
+    """
+    shape = tf.shape(pictures)
+    layout = tf.transpose(pictures, [1, 2, 0, 3])
+    return tf.reshape(layout, [1, shape[1], shape[2], shape[0] * shape[3]])
+
+
+def stacked(pictures: tf.Tensor, channels: int = 3) -> tf.Tensor:
+    """Undo :func:`side_by_side`: (1, H, W, N * C) to (N, H, W, C)."""
+    shape = tf.shape(pictures)
+    layout = tf.reshape(pictures, [shape[1], shape[2], -1, channels])
+    return tf.transpose(layout, [2, 0, 1, 3])
+
+
+def loss_and_gradient_side_by_side(
+    logits: tf.Tensor,
+    img_precise: tf.Tensor,
+    far_target: tf.Tensor,
+    kernel: tf.Tensor,
+    m_precise: tf.Tensor,
+    m_blurred: tf.Tensor,
+    gamma: tf.Tensor | float = 2.2,
+    method: str = "auto",
+) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
+    """:func:`loss_and_gradient` for N pictures laid side by side in the channels.
+
+    The same numbers per picture as ``loss_and_gradient`` on the (N, H, W, C)
+    batch (the same operations on each channel), faster on CPU: TensorFlow's
+    depthwise convolution vectorises over channels, and 3 colour channels fill
+    few of a CPU's vector lanes.  On 2 cores at 512 x 512 with the article's
+    15 taps, a blur of 3 pictures costs about 4.7 ms side by side against
+    3 x 3.8 ms one after another (bench/grid.py measures whole steps).
+
+    Parameters
+    ----------
+    logits : tf.Tensor, shape (1, H, W, N * C)
+        The pictures' logits, laid out by :func:`side_by_side`.
+    img_precise, far_target : tf.Tensor, shape (1, H, W, N * C)
+        The targets in the same layout (for one pair shared by all pictures:
+        ``tf.tile(target, [1, 1, 1, N])``, once, outside the training loop).
+    kernel : tf.Tensor, shape (K,)
+    m_precise, m_blurred : tf.Tensor, shape (N,)
+        Each picture's weights.
+    gamma : float or scalar tensor
+    method : {"auto", "direct", "fft"}, optional
+
+    Returns
+    -------
+    loss_precise, loss_gauss : tf.Tensor, shape (N,)
+        Per picture, unweighted.
+    gradient : tf.Tensor, shape (1, H, W, N * C)
+        Of ``sum(m_precise * loss_precise + m_blurred * loss_gauss)``.
+
+    Examples
+    --------
+    >>> import tensorflow as tf
+    >>> import hybridnb as hn
+    >>> k = tf.constant(hn.make_gauss_blur_kernel(3, 1.0), tf.float64)
+    >>> z = tf.random.stateless_normal((2, 8, 8, 3), seed=(1, 2), dtype=tf.float64)
+    >>> near, far = tf.zeros((1, 8, 8, 3), tf.float64), tf.fill((1, 8, 8, 3), tf.constant(0.5, tf.float64))
+    >>> m_p, m_b = tf.constant([0.1, 1.0], tf.float64), tf.constant([1.0, 2.0], tf.float64)
+    >>> _, lp, lg, grad = loss_and_gradient(z, near, far, k, m_p, m_b)
+    >>> tiled = [tf.tile(t, [1, 1, 1, 2]) for t in (near, far)]
+    >>> lp2, lg2, grad2 = loss_and_gradient_side_by_side(side_by_side(z), *tiled, k, m_p, m_b)
+    >>> bool(tf.reduce_all(tf.abs(stacked(grad2) - grad) < 1e-12)), bool(tf.reduce_all(tf.abs(lp2 - lp) < 1e-9))
+    (True, True)
+    """
+    dtype = logits.dtype
+    channels = tf.shape(logits)[-1] // tf.size(m_precise)
+    weight_precise = tf.reshape(tf.repeat(tf.cast(m_precise, dtype), channels), [1, 1, 1, -1])
+    weight_blurred = tf.reshape(tf.repeat(tf.cast(m_blurred, dtype), channels), [1, 1, 1, -1])
+
+    def per_picture(terms):
+        # In two stages, rows first: one reduction over all H * W pixels of a channel adds them
+        # one after another in float32 (5e-5 relative error at 512 x 512, measured), where the
+        # single-picture layout gets TensorFlow's accurate reduction over contiguous values.
+        shape = tf.shape(terms)
+        columns = tf.reduce_sum(tf.reshape(terms, [shape[1], -1]), axis=0)
+        return tf.reduce_sum(tf.reshape(columns, [shape[2], -1, channels]), axis=[0, 2])
+
+    return _weighted_terms(
+        logits, img_precise, far_target, kernel, weight_precise, weight_blurred, gamma, method, per_picture
+    )
+
+
+def _weighted_terms(
+    logits, img_precise, far_target, kernel, weight_precise, weight_blurred, gamma, method, per_picture
+):
+    """The chain rule shared by both layouts: unweighted loss terms per picture, and the gradient.
+
+    ``weight_precise`` and ``weight_blurred`` broadcast against ``logits``;
+    ``per_picture`` sums a tensor of squared differences picture by picture.
+    """
+    dtype = logits.dtype
+    gamma = tf.cast(gamma, dtype)
     image01 = tf.math.sigmoid(logits)
     diff = image01 - img_precise
-    loss_precise = tf.reduce_sum(tf.square(diff), axis=axes)
+    loss_precise = per_picture(tf.square(diff))
     light = fast_power(image01, gamma)
     blurred = blur_with_kernel(light, kernel, method, positive=True)
     far = fast_power(blurred, 1.0 / gamma)
     residual = far - far_target
-    loss_gauss = tf.reduce_sum(tf.square(residual), axis=axes)
-    loss = tf.reduce_sum(tf.reshape(m_precise * loss_precise + m_blurred * loss_gauss, [-1]))
+    loss_gauss = per_picture(tf.square(residual))
     # f / B = B ** (1/g - 1) is infinite where the blur is exactly 0 (a window of pixels the
     # sigmoid saturated to 0 in float): there L = 0 too, so the true product tends to 0 and
     # 0 * inf would turn the whole picture NaN at the next step.
     grad_blurred = (2.0 / gamma) * weight_blurred * residual * tf.math.divide_no_nan(far, blurred)
     grad_light = blur_with_kernel(grad_blurred, adjoint_kernel(kernel), method)
     grad = (2.0 * weight_precise * diff * image01 + gamma * grad_light * light) * (1.0 - image01)
-    return loss, loss_precise, loss_gauss, grad
+    return loss_precise, loss_gauss, grad
