@@ -14,8 +14,8 @@ Why the channels and not the batch axis: TensorFlow's depthwise convolution
 vectorises over channels, and one picture's 3 colours leave most of a CPU's
 vector lanes idle.  With the cells in the channels a blur does the work of N
 pictures for little more than the time of one (bench/grid.py: 3 cells at
-512 x 512 train in about 0.6 of the time of the three one by one, where an
-``(N, H, W, 3)`` batch took 0.8-1.0).
+512 x 512 train in about 0.7 of the time of the three one by one, where an
+``(N, H, W, 3)`` batch took 0.85-1.0; at 64 and 128 px, 0.2-0.5).
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def comparison_grid(
     dtype: tf.DType = tf.float32,
     gamma: float = GAMMA,
 ) -> GridResult:
-    """Train one hybrid per pair of weights, all in one batched tensor.
+    """Train one hybrid per pair of weights, all at once in one tensor.
 
     Parameters
     ----------
