@@ -309,12 +309,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def console_main() -> int:
     """The ``hybridnb`` command: :func:`main`, then a quick exit.
 
-    Once TensorFlow is loaded, the interpreter's shutdown spends most of a
-    second (0.8-1.0 s measured on 2 cores) in garbage-collection passes over
-    TensorFlow's hundreds of thousands of objects while it tears modules down.
-    ``gc.freeze()`` moves them out of the collector's sight first, so the
-    exit takes about 0.05 s; ``atexit`` handlers, flushing and closing still
-    run as usual.  Only for a process that ends right after (``main`` itself
+    Once TensorFlow is loaded (some 330 000 objects tracked by the garbage
+    collector), the interpreter's shutdown spends 0.4-1.0 s in collection
+    passes over them while it tears modules down (2 CPU cores,
+    ``bench/startup.py``).  ``gc.freeze()`` moves them out of the collector's
+    sight first, so the exit takes about 0.05 s; ``atexit`` handlers,
+    flushing and closing still run as usual.  Only for a process that ends right after (``main`` itself
     is called in-process by the tests and must not freeze their heap).
     """
     status = main()

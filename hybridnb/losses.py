@@ -21,6 +21,8 @@ recompute powers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import tensorflow as tf
 
 from .blur import adjoint_kernel, blur_with_kernel
@@ -180,7 +182,16 @@ def side_by_side(pictures: tf.Tensor) -> tf.Tensor:
 
 
 def stacked(pictures: tf.Tensor, channels: int = 3) -> tf.Tensor:
-    """Undo :func:`side_by_side`: (1, H, W, N * C) to (N, H, W, C)."""
+    """Undo :func:`side_by_side`: (1, H, W, N * C) to (N, H, W, C).
+
+    Examples
+    --------
+    >>> import tensorflow as tf
+    >>> row = tf.reshape(tf.range(6.0), (1, 1, 1, 6))
+    >>> stacked(row)[:, 0, 0].numpy()
+    array([[0., 1., 2.],
+           [3., 4., 5.]], dtype=float32)
+    """
     shape = tf.shape(pictures)
     layout = tf.reshape(pictures, [shape[1], shape[2], -1, channels])
     return tf.transpose(layout, [2, 0, 1, 3])
@@ -258,8 +269,16 @@ def loss_and_gradient_side_by_side(
 
 
 def _weighted_terms(
-    logits, img_precise, far_target, kernel, weight_precise, weight_blurred, gamma, method, per_picture
-):
+    logits: tf.Tensor,
+    img_precise: tf.Tensor,
+    far_target: tf.Tensor,
+    kernel: tf.Tensor,
+    weight_precise: tf.Tensor,
+    weight_blurred: tf.Tensor,
+    gamma: tf.Tensor | float,
+    method: str,
+    per_picture: Callable[[tf.Tensor], tf.Tensor],
+) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
     """The chain rule shared by both layouts: unweighted loss terms per picture, and the gradient.
 
     ``weight_precise`` and ``weight_blurred`` broadcast against ``logits``;

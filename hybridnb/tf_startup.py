@@ -56,9 +56,10 @@ def import_tensorflow_without_keras() -> ModuleType:
     """Import TensorFlow without the Keras import it does eagerly; return ``tensorflow``.
 
     ``import tensorflow`` (2.16 and later) ends with ``import
-    keras.src.optimizers`` inside a ``try``/``except ImportError``, "so that
-    registrations happen at load time".  Keras 3 brings in matplotlib's
-    ``pyplot`` too: measured on 2 CPU cores, about 0.9 s of a 3-4 s import.
+    keras.src.optimizers`` inside a ``try``/``except ImportError``, so that
+    Keras registers its optimizers for SavedModel loading at once.  Keras 3
+    brings in matplotlib's ``pyplot`` too: measured on 2 CPU cores, 0.9-1.5 s
+    of a 3-4 s import (``bench/startup.py``).
     hybridnb never uses Keras.  This function puts ``None`` in
     ``sys.modules["keras"]`` while TensorFlow imports, which makes that import
     fail at once with ``ModuleNotFoundError`` (the documented meaning of a
