@@ -8,7 +8,7 @@ import tensorflow as tf
 import hybridnb as hn
 from hybridnb import fitting
 from hybridnb import model as model_module
-from hybridnb.blur import adjoint_kernel, blur_with_kernel
+from hybridnb.blur import FFT_MIN_TAPS, adjoint_kernel, blur_with_kernel
 from hybridnb.losses import far_view, hybrid_losses, loss_and_gradient
 
 WEIGHTS = dict(m_precise=0.1, m_blurred=1.0)
@@ -163,7 +163,7 @@ def test_both_blur_methods_match_the_numpy_reference(rng, size, sigma, method):
 def test_auto_method_chooses_inside_a_graph_when_the_kernel_size_is_unknown(rng):
     images = tf.constant(rng.random((1, 20, 20, 3)), tf.float32)
     blur = tf.function(blur_with_kernel, input_signature=[tf.TensorSpec([1, 20, 20, 3]), tf.TensorSpec([None])])
-    for taps in (5, 61):  # one graph, both branches
+    for taps in (5, FFT_MIN_TAPS + 10):  # one graph, both branches
         kernel = hn.make_gauss_blur_kernel(taps, taps / 6)
         expected = ref.blur(images.numpy(), kernel)
         np.testing.assert_allclose(blur(images, tf.constant(kernel, tf.float32)), expected, rtol=1e-5, atol=1e-6)
@@ -178,13 +178,19 @@ def test_adjoint_kernel_transposes_the_blur(rng, taps):
     assert left == pytest.approx(right, rel=1e-12)
 
 
+# A kernel the FFT blurs in float32 too, and a picture side that holds it: a side of n px holds
+# at most 2n - 1 taps (hybridnb.checks.check_kernel_fits).
+LARGE_TAPS = FFT_MIN_TAPS + 4
+LARGE_SIDE = (LARGE_TAPS + 1) // 2 + 2
+
+
 def test_model_loss_with_a_large_kernel_matches_the_formula(rng):
-    # 32 px: a picture holds a kernel of at most 2 * side - 1 taps (hybridnb.checks.check_kernel_fits)
-    near, far = (hn.load_image(hn.sample_images()[name], 32) for name in (hn.DEFAULT_NEAR, hn.DEFAULT_FAR))
-    logits = rng.normal(0.0, 1.5, size=(1, 32, 32, 3))
+    near, far = (hn.load_image(hn.sample_images()[name], LARGE_SIDE) for name in (hn.DEFAULT_NEAR, hn.DEFAULT_FAR))
+    logits = rng.normal(0.0, 1.5, size=(1, LARGE_SIDE, LARGE_SIDE, 3))
     for dtype in (tf.float32, tf.float64):
-        report = hn.HybridModel(32, 32, 61, 10.0, image_source=logits, dtype=dtype).run(near, far, **WEIGHTS)
-        expected = ref.losses(ref.sigmoid(logits[0]), near, far, ref.kernel(61, 10.0), 0.1, 1.0)
+        model = hn.HybridModel(LARGE_SIDE, LARGE_SIDE, LARGE_TAPS, 12.0, image_source=logits, dtype=dtype)
+        report = model.run(near, far, **WEIGHTS)
+        expected = ref.losses(ref.sigmoid(logits[0]), near, far, ref.kernel(LARGE_TAPS, 12.0), 0.1, 1.0)
         assert report.loss == pytest.approx(expected[0], rel=1e-4)
         assert report.loss_gauss == pytest.approx(expected[2], rel=1e-4)
 
@@ -203,10 +209,10 @@ def test_command_line_fit(tmp_path, capsys):
 
 
 def test_fft_rounding_cannot_make_black_areas_nan():
-    near, far = (hn.load_image(hn.sample_images()[name], 32) for name in (hn.DEFAULT_NEAR, hn.DEFAULT_FAR))
-    far[:, :16] = 0.0  # black: zero light, which FFT rounding scatters around zero
+    near, far = (hn.load_image(hn.sample_images()[name], LARGE_SIDE) for name in (hn.DEFAULT_NEAR, hn.DEFAULT_FAR))
+    far[:, : LARGE_SIDE // 2] = 0.0  # black: zero light, which FFT rounding scatters around zero
     light = tf.constant(far[np.newaxis] ** 2.2, tf.float32)
-    kernel = tf.constant(hn.make_gauss_blur_kernel(61, 10.0), tf.float32)
+    kernel = tf.constant(hn.make_gauss_blur_kernel(LARGE_TAPS, 12.0), tf.float32)
     assert float(tf.reduce_min(blur_with_kernel(light, kernel, "fft", positive=True))) > 0
-    report = hn.HybridModel(32, 32, 61, 10.0).fit(near, far, max_steps=3, **WEIGHTS)
+    report = hn.HybridModel(LARGE_SIDE, LARGE_SIDE, LARGE_TAPS, 12.0).fit(near, far, max_steps=3, **WEIGHTS)
     assert np.isfinite(report.loss) and np.all(np.isfinite(report.gradient))

@@ -217,7 +217,7 @@ def _traces() -> int:
 
 def test_forty_runs_with_new_parameters_neither_grow_nor_retrace():
     samples = list(hn.sample_images().values())
-    sizes, kernels = (20, 24, 28), (3, 5, 9, 15, 31, 39)  # 39 taps on 20 px: the FFT blur too
+    sizes, kernels = (20, 24, 28), (3, 5, 9, 15, 31, 39)  # 39 taps on 20 px: wider than the picture
     growth, traces = [], []
     for run in range(42):
         size, taps = sizes[run % 3], kernels[run % 6]
