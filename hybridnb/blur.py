@@ -24,13 +24,16 @@ BLUR_METHODS = ("auto", "direct", "fft")
 #: Float32 kernels with at least this many taps are applied by FFT when
 #: ``method="auto"``.  Measured with ``bench/blur_methods.py`` (one training
 #: step, loss and gradient, 2 CPU cores, TensorFlow 2.21), wall ms per step
-#: direct / FFT at 512 x 512: 15 taps 11.0 / 24.7, 41 taps 18.2 / 27.5,
-#: 61 taps 21.8 / 26.8, 71 taps 23.4 / 27.5, 81 taps 25.7 / 28.8, 101 taps
-#: 30.5 / 30.7, 121 taps 33.6 / 27.2; at 1024 x 1024, 61 taps 78 / 104 and
-#: 81 taps 125 / 103; at 2048 x 2048, 45 taps 343 / 496 and 61 taps 463 / 420.
-#: The depthwise cost grows with the taps, the FFT's does not; they cross near
-#: 55 taps at 2048 px, 70 at 1024 px and 70-100 at 512 px.
-FFT_MIN_TAPS = 71
+#: direct / FFT:
+#:
+#: - 512 x 512: 15 taps 10.0 / 22.2, 61 taps 19.9 / 25.3, 101 taps 26.4 /
+#:   32.3, 121 taps 28.4 / 34.0, 141 taps 35.7 / 34.1, 181 taps 44.1 / 36.0;
+#: - 1024 x 1024: 81 taps 76 / 97, 101 taps 90 / 103, 121 taps 117 / 91;
+#: - 2048 x 2048: 81 taps 399 / 469, 101 taps 511 / 455, 121 taps 591 / 453.
+#:
+#: The depthwise cost grows with the taps, the FFT's does not.  They cross
+#: near 130 taps at 512 px, 110 at 1024 px and 90 at 2048 px.
+FFT_MIN_TAPS = 101
 
 #: The same for float64, where TensorFlow's depthwise convolution is several
 #: times slower (no oneDNN kernel): direct / FFT 105 / 62 CPU ms at 9 taps,
@@ -45,7 +48,7 @@ def fft_min_taps(dtype: tf.DType) -> float:
     --------
     >>> import tensorflow as tf
     >>> fft_min_taps(tf.float32), fft_min_taps(tf.float64), fft_min_taps(tf.float16)
-    (71, 9, inf)
+    (101, 9, inf)
     """
     return {tf.float32: FFT_MIN_TAPS, tf.float64: FFT_MIN_TAPS_FLOAT64}.get(tf.as_dtype(dtype), float("inf"))
 
@@ -79,22 +82,49 @@ def depthwise_kernels(kernel: tf.Tensor, channels: int | tf.Tensor) -> tuple[tf.
     return kernel_x, kernel_y
 
 
-#: Pictures with at most this many channels are blurred along y through an
-#: ``(N, H, 1, W * C)`` view of the same memory, so that the depthwise
-#: convolution runs over W * C channels at once.  The numbers are the same
-#: bit for bit.  On 2 CPU cores with 3 channels, one blur took 15-30 % less
-#: time: 3.6 -> 2.8 ms at 512 px and 15 taps, 52 -> 38 ms at 2048 px,
-#: 11.8 -> 8.4 ms at 61 taps.  With 9 channels (3 grid cells) it gained
-#: nothing, and with 27 it was up to 1.9x slower, so a grid keeps the plain
-#: y pass.
-WIDE_Y_MAX_CHANNELS = 4
+#: The y pass runs on a view of the same memory with up to this many channels.
+#: Along y every column of every channel is blurred on its own, so
+#: ``(N, H, W, C)`` can be read as ``(N, H, W / d, d * C)`` for any divisor
+#: ``d`` of W.  The depthwise convolution vectorises over channels, and C = 3
+#: fills few of a CPU's vector lanes.  Measured for one blur (x and y) on
+#: 2 CPU cores, 3 channels, with the plain y pass, the whole row as channels
+#: (``d = W``), and this view:
+#:
+#: - 512 px, 15 taps: 3.36, 2.68 and 2.68 ms;
+#: - 512 px, 69 taps: 13.1, 9.2 and 7.8 ms;
+#: - 2048 px, 69 taps: 197, 193 and 122 ms.
+#:
+#: With 9 channels (3 grid cells) at 512 px: 4.25 ms plain against 3.57 ms
+#: at 15 taps, and 14.9 against 11.3 ms at 69 taps.  Views of 96 to 384
+#: channels did about equally well.  The numbers are the same bit for bit.
+Y_VIEW_CHANNELS = 192
+
+
+def _y_view_channels(width, channels):
+    """``d * channels`` for the largest divisor ``d`` of ``width`` with ``d * channels <= Y_VIEW_CHANNELS``.
+
+    Plain integers in, an integer out; tensors (shapes unknown until run
+    time) in, a scalar tensor out.  ``d`` is 1 when ``channels`` alone exceed
+    the limit.
+
+    Examples
+    --------
+    >>> _y_view_channels(512, 3), _y_view_channels(500, 9), _y_view_channels(509, 3), _y_view_channels(64, 300)
+    (192, 180, 3, 300)
+    """
+    if isinstance(width, int) and isinstance(channels, int):
+        most = max(1, Y_VIEW_CHANNELS // channels)
+        return channels * max(d for d in range(1, most + 1) if width % d == 0)
+    width, channels = tf.cast(width, tf.int32), tf.cast(channels, tf.int32)
+    candidates = tf.range(1, tf.maximum(1, Y_VIEW_CHANNELS // channels) + 1)
+    return channels * tf.reduce_max(tf.where(width % candidates == 0, candidates, 1))
 
 
 def direct_blur_with_kernel(images: tf.Tensor, kernel: tf.Tensor) -> tf.Tensor:
     """The article's blur: two depthwise convolutions (x first, then y), ``SAME`` zero padding.
 
-    For pictures with few channels (:data:`WIDE_Y_MAX_CHANNELS`), the y pass
-    runs on an ``(N, H, 1, W * C)`` view, which gives the same numbers faster.
+    The y pass runs on an ``(N, H, W / d, d * C)`` view of the same memory
+    (:data:`Y_VIEW_CHANNELS`), which gives the same numbers faster.
 
     Parameters
     ----------
@@ -113,19 +143,17 @@ def direct_blur_with_kernel(images: tf.Tensor, kernel: tf.Tensor) -> tf.Tensor:
     >>> bool(tf.reduce_all(y == x))
     True
     """
-    static_channels = images.shape[-1]
-    channels = static_channels if static_channels is not None else tf.shape(images)[-1]
+    shape = tf.shape(images)
+    channels = images.shape[-1] if images.shape[-1] is not None else shape[3]
+    width = images.shape[2] if images.shape[2] is not None else shape[2]
     kernel = tf.cast(kernel, images.dtype)
-    kernel_x, kernel_y = depthwise_kernels(kernel, channels)
     strides = [1, 1, 1, 1]
+    kernel_x, _ = depthwise_kernels(kernel, channels)
     out = tf.nn.depthwise_conv2d(images, kernel_x, strides=strides, padding="SAME")
-    if static_channels is None or static_channels > WIDE_Y_MAX_CHANNELS:
-        return tf.nn.depthwise_conv2d(out, kernel_y, strides=strides, padding="SAME")
-    shape = tf.shape(out)
-    columns = shape[2] * static_channels
-    _, kernel_columns = depthwise_kernels(kernel, columns)
-    wide = tf.reshape(out, [shape[0], shape[1], 1, columns])
-    return tf.reshape(tf.nn.depthwise_conv2d(wide, kernel_columns, strides=strides, padding="SAME"), shape)
+    view_channels = _y_view_channels(width, channels)
+    _, kernel_y = depthwise_kernels(kernel, view_channels)
+    view = tf.reshape(out, [shape[0], shape[1], -1, view_channels])
+    return tf.reshape(tf.nn.depthwise_conv2d(view, kernel_y, strides=strides, padding="SAME"), shape)
 
 
 def adjoint_kernel(kernel: tf.Tensor) -> tf.Tensor:
@@ -238,7 +266,7 @@ def blur_with_kernel(images: tf.Tensor, kernel: tf.Tensor, method: str = "auto",
         ``"direct"``: the depthwise convolutions (cost grows with ``K``);
         ``"fft"``: :func:`fft_blur_with_kernel` (cost independent of ``K``);
         ``"auto"`` (default): FFT from :func:`fft_min_taps` taps on
-        (71 in float32, 9 in float64), where it is the faster.
+        (101 in float32, 9 in float64), where it is the faster.
     positive : bool, optional
         The images are non-negative (light), so the exact blur is too.  FFT
         rounding (about 1e-7 of the largest value in float32) can take the

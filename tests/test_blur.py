@@ -21,14 +21,16 @@ def test_matches_numpy_reference(rng, size, sigma):
     np.testing.assert_allclose(out, reference_blur(images, hn.make_gauss_blur_kernel(size, sigma)), rtol=1e-12)
 
 
-@pytest.mark.parametrize("channels", [1, 3, 4, 6])  # up to 4: the y pass on the (N, H, 1, W * C) view
+@pytest.mark.parametrize("channels", [1, 3, 6, 200])  # 200: more than Y_VIEW_CHANNELS, a plain y pass
+@pytest.mark.parametrize("width", [27, 23])  # 23 is prime: the y-pass view is the picture itself
 @pytest.mark.parametrize("known_shape", [True, False])
-def test_direct_blur_matches_reference_for_any_channel_count(rng, channels, known_shape):
+def test_direct_blur_matches_reference_for_any_layout(rng, channels, width, known_shape):
     from hybridnb.blur import direct_blur_with_kernel
 
     kernel = hn.make_gauss_blur_kernel(9, 2.0)
-    images = rng.random((2, 19, 27, channels))
-    spec = tf.TensorSpec([None, None, None, channels if known_shape else None], tf.float64)
+    images = rng.random((2, 19, width, channels))
+    size = width if known_shape else None
+    spec = tf.TensorSpec([None, None, size, channels if known_shape else None], tf.float64)
     blur = tf.function(lambda x: direct_blur_with_kernel(x, tf.constant(kernel)), input_signature=[spec])
     np.testing.assert_allclose(blur(images).numpy(), reference_blur(images, kernel), rtol=1e-12, atol=1e-15)
 

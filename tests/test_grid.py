@@ -69,13 +69,13 @@ def test_grid_float64_matches_float32(pair16):
 def test_cells_side_by_side_match_single_runs_on_a_wide_picture(taps):
     """A picture that is not square, 3 cells, both blur methods: each cell is its own single run."""
     samples = hn.sample_images()
-    near = hn.load_image(samples["hopper"], size=48)[:40, :46]  # a side of n holds 2n - 1 taps
-    far = hn.load_image(samples["astronaut"], size=48)[:40, :46]
+    near = hn.load_image(samples["hopper"], size=64)[:56, :62]  # a side of n holds 2n - 1 taps
+    far = hn.load_image(samples["astronaut"], size=64)[:56, :62]
     kw = dict(steps_count=8, lr=0.3, gauss_kernel_size=taps, gauss_sigma=2.0)
     grid = hn.comparison_grid(near, far, m_precise=(0.1, 0.3, 1.0), print_loss_steps=0, **kw)
-    assert grid.images.shape == (3, 40, 46, 3)
+    assert grid.images.shape == (3, 56, 62, 3)
     for i in range(3):
-        model = hn.HybridModel(40, 46, taps, 2.0)
+        model = hn.HybridModel(56, 62, taps, 2.0)
         last = model.train(8, 0, 0.3, img_precise=near, img_blurred=far, m_precise=grid.m_precise[i], verbose=False)
         np.testing.assert_allclose(grid.images[i], last.image, rtol=0, atol=2e-6)
         np.testing.assert_allclose(grid.loss[i], last.loss, rtol=2e-5)
