@@ -14,9 +14,8 @@ Why the channels and not the batch axis: TensorFlow's depthwise convolution
 vectorises over channels, and one picture's 3 colours leave most of a CPU's
 vector lanes idle.  With the cells in the channels a blur does the work of N
 pictures for little more than the time of one.  Measured with bench/grid.py:
-3 to 9 cells at 512 x 512 train in 0.7-0.85 of the time of the cells one by
-one (an ``(N, H, W, 3)`` batch took 0.85-1.0), and in 0.2-0.5 at 64 and
-128 px.
+3 to 9 cells at 512 x 512 train in 0.7-0.87 of the time of the cells one by
+one, and in 0.2-0.5 at 64 and 128 px.
 """
 
 from __future__ import annotations

@@ -213,9 +213,9 @@ def loss_and_gradient_side_by_side(
     batch (the same operations on each channel), faster on CPU: TensorFlow's
     depthwise convolution vectorises over channels, and 3 colour channels fill
     few of a CPU's vector lanes.  On 2 cores at 512 x 512 with the article's
-    15 taps, a blur of 3 pictures costs about 4.1 ms side by side, 6.8 ms as an
-    (N, H, W, 3) batch and 3 x 3.0 ms one by one (bench/grid.py measures
-    whole steps).
+    15 taps, a blur of 3 pictures costs about 3.5-3.8 ms side by side,
+    5.2-6.6 ms as an (N, H, W, 3) batch and 3 x 2.3-2.6 ms one by one
+    (bench/grid.py measures whole steps).
 
     Parameters
     ----------
