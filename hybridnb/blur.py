@@ -143,15 +143,15 @@ def direct_blur_with_kernel(images: tf.Tensor, kernel: tf.Tensor) -> tf.Tensor:
     >>> bool(tf.reduce_all(y == x))
     True
     """
-    shape = tf.shape(images)
-    channels = images.shape[-1] if images.shape[-1] is not None else shape[3]
-    width = images.shape[2] if images.shape[2] is not None else shape[2]
-    kernel = tf.cast(kernel, images.dtype)
+    # Static sizes where they are known (always, when eager): fewer ops than reading tf.shape.
+    shape = images.shape.as_list() if images.shape.is_fully_defined() else tf.shape(images)
+    channels, width = shape[3], shape[2]
+    k = tf.reshape(tf.cast(kernel, images.dtype), [-1])
     strides = [1, 1, 1, 1]
-    kernel_x, _ = depthwise_kernels(kernel, channels)
+    kernel_x = tf.tile(tf.reshape(k, [1, -1, 1, 1]), [1, 1, channels, 1])
     out = tf.nn.depthwise_conv2d(images, kernel_x, strides=strides, padding="SAME")
     view_channels = _y_view_channels(width, channels)
-    _, kernel_y = depthwise_kernels(kernel, view_channels)
+    kernel_y = tf.tile(tf.reshape(k, [-1, 1, 1, 1]), [1, 1, view_channels, 1])
     view = tf.reshape(out, [shape[0], shape[1], -1, view_channels])
     return tf.reshape(tf.nn.depthwise_conv2d(view, kernel_y, strides=strides, padding="SAME"), shape)
 
