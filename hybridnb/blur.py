@@ -53,7 +53,7 @@ def fft_min_taps(dtype: tf.DType) -> float:
     return {tf.float32: FFT_MIN_TAPS, tf.float64: FFT_MIN_TAPS_FLOAT64}.get(tf.as_dtype(dtype), float("inf"))
 
 
-def depthwise_kernels(kernel: tf.Tensor, channels: int | tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+def depthwise_kernels(kernel: tf.Tensor, channels: int) -> tuple[tf.Tensor, tf.Tensor]:
     """Turn a 1-D kernel into the 4-D filters ``depthwise_conv2d`` wants.
 
     Parameters
