@@ -74,31 +74,31 @@ class GridResult:
 # --- compiled steps: per-cell losses out, tensors in -----------------------
 
 
-def _grid_gradient(logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma):
-    """Per-cell losses and the gradient, by the same hand-written maths as ``HybridModel``."""
+def _grid_gradient(logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma, with_losses):
+    """Per-cell losses (``None`` without ``with_losses``) and the gradient, by ``HybridModel``'s maths."""
     loss_precise, loss_gauss, grad = loss_and_gradient_side_by_side(
-        logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma
+        logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma, with_losses=with_losses
     )
-    return m_precise * loss_precise + m_blurred * loss_gauss, loss_precise, loss_gauss, grad
+    if not with_losses:
+        return (), grad
+    return (m_precise * loss_precise + m_blurred * loss_gauss, loss_precise, loss_gauss), grad
 
 
 # Pure functions (tensors in, tensors out, no variables captured), so grids of
 # any number of cells share one relaxed trace without stale variable shapes.
+# ``with_losses`` is a Python bool: one trace with the per-cell losses, for the
+# steps that report them, and one without (four passes fewer over the cells).
 
 
 @tf.function(reduce_retracing=True, autograph=False)
-def _grid_sgd_step(logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma, lr):
-    loss, loss_precise, loss_gauss, grad = _grid_gradient(
-        logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma
-    )
-    return logits - lr * grad, loss, loss_precise, loss_gauss
+def _grid_sgd_step(logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma, lr, with_losses):
+    losses, grad = _grid_gradient(logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma, with_losses)
+    return (logits - lr * grad,), losses
 
 
 @tf.function(reduce_retracing=True, autograph=False)
-def _grid_adam_step(logits, m, v, t, img_precise, far_target, kernel, m_precise, m_blurred, gamma, lr):
-    loss, loss_precise, loss_gauss, grad = _grid_gradient(
-        logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma
-    )
+def _grid_adam_step(logits, m, v, t, img_precise, far_target, kernel, m_precise, m_blurred, gamma, lr, with_losses):
+    losses, grad = _grid_gradient(logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma, with_losses)
     t = t + 1.0
     b1 = tf.constant(ADAM_BETA1, logits.dtype)
     b2 = tf.constant(ADAM_BETA2, logits.dtype)
@@ -106,7 +106,7 @@ def _grid_adam_step(logits, m, v, t, img_precise, far_target, kernel, m_precise,
     v = b2 * v + (1.0 - b2) * tf.square(grad)
     m_hat = m / (1.0 - tf.pow(b1, t))
     v_hat = v / (1.0 - tf.pow(b2, t))
-    return logits - lr * m_hat / (tf.sqrt(v_hat) + ADAM_EPSILON), m, v, t, loss, loss_precise, loss_gauss
+    return (logits - lr * m_hat / (tf.sqrt(v_hat) + ADAM_EPSILON), m, v, t), losses
 
 
 def _weights(name: str, values) -> tuple[float, ...]:
@@ -192,14 +192,15 @@ def comparison_grid(
     images = None
     for i in range(int(steps_count)):
         last = i == steps_count - 1
+        report = bool(print_loss_steps and i % print_loss_steps == print_loss_steps - 1) or last
         if last:
             images = stacked(tf.math.sigmoid(logits)).numpy()
         if optimizer == "adam":
-            logits, *slots, loss, loss_precise, loss_gauss = _grid_adam_step(logits, *slots, *args, lr_t)
+            (logits, *slots), losses = _grid_adam_step(logits, *slots, *args, lr_t, report)
         else:
-            logits, loss, loss_precise, loss_gauss = _grid_sgd_step(logits, *args, lr_t)
-        if (print_loss_steps and i % print_loss_steps == print_loss_steps - 1) or last:
-            values = np.stack([loss.numpy(), loss_precise.numpy(), loss_gauss.numpy()], axis=1)
+            (logits,), losses = _grid_sgd_step(logits, *args, lr_t, report)
+        if report:
+            values = np.stack([loss.numpy() for loss in losses], axis=1)
             if not np.all(np.isfinite(values)):
                 raise FloatingPointError(f"training diverged at step {i}; lower the learning rate")
             for cell, (lo, lp, lg) in enumerate(values):

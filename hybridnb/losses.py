@@ -206,7 +206,8 @@ def loss_and_gradient_side_by_side(
     m_blurred: tf.Tensor,
     gamma: tf.Tensor | float = 2.2,
     method: str = "auto",
-) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
+    with_losses: bool = True,
+) -> tuple[tf.Tensor | None, tf.Tensor | None, tf.Tensor]:
     """:func:`loss_and_gradient` for N pictures laid side by side in the channels.
 
     The same gradient as ``loss_and_gradient`` on the (N, H, W, C) batch, bit
@@ -230,11 +231,15 @@ def loss_and_gradient_side_by_side(
         Each picture's weights.
     gamma : float or scalar tensor
     method : {"auto", "direct", "fft"}, optional
+    with_losses : bool, optional
+        ``False`` skips the two loss sums (the gradient does not need them):
+        four passes over the pictures fewer, for steps whose losses nobody
+        reads.
 
     Returns
     -------
-    loss_precise, loss_gauss : tf.Tensor, shape (N,)
-        Per picture, unweighted.
+    loss_precise, loss_gauss : tf.Tensor, shape (N,), or None
+        Per picture, unweighted (``None`` with ``with_losses=False``).
     gradient : tf.Tensor, shape (1, H, W, N * C)
         Of ``sum(m_precise * loss_precise + m_blurred * loss_gauss)``.
 
@@ -266,7 +271,15 @@ def loss_and_gradient_side_by_side(
         return tf.reduce_sum(tf.reshape(columns, [shape[2], -1, channels]), axis=[0, 2])
 
     return _weighted_terms(
-        logits, img_precise, far_target, kernel, weight_precise, weight_blurred, gamma, method, per_picture
+        logits,
+        img_precise,
+        far_target,
+        kernel,
+        weight_precise,
+        weight_blurred,
+        gamma,
+        method,
+        per_picture if with_losses else None,
     )
 
 
@@ -279,23 +292,24 @@ def _weighted_terms(
     weight_blurred: tf.Tensor,
     gamma: tf.Tensor | float,
     method: str,
-    per_picture: Callable[[tf.Tensor], tf.Tensor],
-) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
+    per_picture: Callable[[tf.Tensor], tf.Tensor] | None,
+) -> tuple[tf.Tensor | None, tf.Tensor | None, tf.Tensor]:
     """The chain rule shared by both layouts: unweighted loss terms per picture, and the gradient.
 
     ``weight_precise`` and ``weight_blurred`` broadcast against ``logits``;
-    ``per_picture`` sums a tensor of squared differences picture by picture.
+    ``per_picture`` sums a tensor of squared differences picture by picture
+    (``None``: no losses, only the gradient).
     """
     dtype = logits.dtype
     gamma = tf.cast(gamma, dtype)
     image01 = tf.math.sigmoid(logits)
     diff = image01 - img_precise
-    loss_precise = per_picture(tf.square(diff))
+    loss_precise = per_picture(tf.square(diff)) if per_picture else None
     light = fast_power(image01, gamma)
     blurred = blur_with_kernel(light, kernel, method, positive=True)
     far = fast_power(blurred, 1.0 / gamma)
     residual = far - far_target
-    loss_gauss = per_picture(tf.square(residual))
+    loss_gauss = per_picture(tf.square(residual)) if per_picture else None
     # f / B = B ** (1/g - 1) is infinite where the blur is exactly 0 (a window of pixels the
     # sigmoid saturated to 0 in float): there L = 0 too, so the true product tends to 0 and
     # 0 * inf would turn the whole picture NaN at the next step.
