@@ -75,7 +75,7 @@ class GridResult:
 
 
 def _grid_gradient(logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma, with_losses):
-    """Per-cell losses (``None`` without ``with_losses``) and the gradient, by ``HybridModel``'s maths."""
+    """Per-cell losses (none without ``with_losses``) and the gradient, by ``HybridModel``'s maths."""
     loss_precise, loss_gauss, grad = loss_and_gradient_side_by_side(
         logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma, with_losses=with_losses
     )
