@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -26,6 +25,7 @@ import tensorflow as tf
 
 import hybridnb as hn
 from hybridnb.losses import far_view, loss_and_gradient
+from hybridnb.timing import best_time
 
 KERNEL_SIZE, SIGMA, LR = 15, 3.0, 0.3
 
@@ -66,16 +66,6 @@ def grid(near, far, m_precise_axis, m_blurred_axis, steps):
     return result.loss
 
 
-def best_time(run, repeats):
-    run()  # trace
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[64, 128, 256, 512])
@@ -98,9 +88,9 @@ def main(argv=None) -> None:
         b = batch_axis(near, far, mp, mb, args.steps)
         c = grid(near, far, mp_axis, mb_axis, args.steps)
         assert np.allclose(a, b, rtol=1e-5) and np.allclose(a, c, rtol=1e-5), (a, b, c)  # the same hybrids
-        t_cells = best_time(lambda n=near, f=far: one_by_one(n, f, mp, mb, args.steps), args.repeats)
-        t_batch = best_time(lambda n=near, f=far: batch_axis(n, f, mp, mb, args.steps), args.repeats)
-        t_grid = best_time(lambda n=near, f=far: grid(n, f, mp_axis, mb_axis, args.steps), args.repeats)
+        t_cells = best_time(lambda n=near, f=far: one_by_one(n, f, mp, mb, args.steps), repeat=args.repeats)
+        t_batch = best_time(lambda n=near, f=far: batch_axis(n, f, mp, mb, args.steps), repeat=args.repeats)
+        t_grid = best_time(lambda n=near, f=far: grid(n, f, mp_axis, mb_axis, args.steps), repeat=args.repeats)
         print(f"{size:>5}² {t_cells:>10.2f}s {t_batch:>10.2f}s {t_grid:>7.2f}s   "
               f"{t_batch / t_cells:>16.2f}   {t_grid / t_cells:>10.2f}")  # fmt: skip
 

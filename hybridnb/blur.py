@@ -76,10 +76,13 @@ def depthwise_kernels(kernel: tf.Tensor, channels: int) -> tuple[tf.Tensor, tf.T
     >>> kx.shape.as_list(), ky.shape.as_list()
     ([1, 3, 3, 1], [3, 1, 3, 1])
     """
-    k = tf.reshape(kernel, [-1])
-    kernel_x = tf.tile(tf.reshape(k, [1, -1, 1, 1]), [1, 1, channels, 1])
-    kernel_y = tf.tile(tf.reshape(k, [-1, 1, 1, 1]), [1, 1, channels, 1])
-    return kernel_x, kernel_y
+    return _depthwise_filter(kernel, channels, "x"), _depthwise_filter(kernel, channels, "y")
+
+
+def _depthwise_filter(kernel: tf.Tensor, channels, along: str) -> tf.Tensor:
+    """One of :func:`depthwise_kernels`' filters: (1, K, channels, 1) along x, (K, 1, channels, 1) along y."""
+    shape = [1, -1, 1, 1] if along == "x" else [-1, 1, 1, 1]
+    return tf.tile(tf.reshape(kernel, shape), [1, 1, channels, 1])
 
 
 #: The y pass runs on a view of the same memory with up to this many channels.
@@ -146,12 +149,11 @@ def direct_blur_with_kernel(images: tf.Tensor, kernel: tf.Tensor) -> tf.Tensor:
     # Static sizes where they are known (always, when eager): fewer ops than reading tf.shape.
     shape = images.shape.as_list() if images.shape.is_fully_defined() else tf.shape(images)
     channels, width = shape[3], shape[2]
-    k = tf.reshape(tf.cast(kernel, images.dtype), [-1])
+    k = tf.cast(kernel, images.dtype)
     strides = [1, 1, 1, 1]
-    kernel_x = tf.tile(tf.reshape(k, [1, -1, 1, 1]), [1, 1, channels, 1])
-    out = tf.nn.depthwise_conv2d(images, kernel_x, strides=strides, padding="SAME")
+    out = tf.nn.depthwise_conv2d(images, _depthwise_filter(k, channels, "x"), strides=strides, padding="SAME")
     view_channels = _y_view_channels(width, channels)
-    kernel_y = tf.tile(tf.reshape(k, [-1, 1, 1, 1]), [1, 1, view_channels, 1])
+    kernel_y = _depthwise_filter(k, view_channels, "y")
     view = tf.reshape(out, [shape[0], shape[1], -1, view_channels])
     return tf.reshape(tf.nn.depthwise_conv2d(view, kernel_y, strides=strides, padding="SAME"), shape)
 
