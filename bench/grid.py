@@ -24,8 +24,8 @@ import numpy as np
 import tensorflow as tf
 
 import hybridnb as hn
-from hybridnb.losses import far_view, loss_and_gradient
-from hybridnb.timing import best_time
+from hybridnb.optimize.losses import far_view, loss_and_gradient
+from hybridnb.teaching.timing import best_time
 
 KERNEL_SIZE, SIGMA, LR = 15, 3.0, 0.3
 

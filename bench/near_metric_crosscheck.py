@@ -18,9 +18,9 @@ import argparse
 import numpy as np
 
 import hybridnb as hn
-from hybridnb.filters import lowpass
-from hybridnb.pareto import sweep_classic, sweep_perceptual
-from hybridnb.scores import uncovered
+from hybridnb.analysis.fronts import sweep_classic, sweep_perceptual
+from hybridnb.analysis.scores import uncovered
+from hybridnb.filters.lowpass import lowpass
 
 PAIRS = (("hopper", "astronaut"), ("cat", "coffee"), ("coffee", "camera"), ("astronaut", "hopper"))
 

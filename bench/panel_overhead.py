@@ -15,7 +15,7 @@ import argparse
 import time
 
 import hybridnb as hn
-from hybridnb.panel import report_period
+from hybridnb.ui.panel import report_period
 
 
 def main() -> None:

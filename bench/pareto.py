@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import hybridnb as hn
-from hybridnb.pareto import score_points, sweep_classic, sweep_perceptual, uncovered_entries
+from hybridnb.analysis.fronts import score_points, sweep_classic, sweep_perceptual, uncovered_entries
 
 
 def load(name: str, size: int):

@@ -32,7 +32,7 @@ from pathlib import Path
 TARGET = 12900.72
 
 PLAIN = "import tensorflow"
-LEAN = "from hybridnb.tf_startup import import_tensorflow_without_keras as f; f()"
+LEAN = "from hybridnb.ui.startup import import_tensorflow_without_keras as f; f()"
 FROZEN = "import tensorflow, gc; gc.freeze()"
 
 

@@ -16,7 +16,7 @@ import time
 import tensorflow as tf
 
 import hybridnb as hn
-from hybridnb import model as model_module
+from hybridnb.optimize import model as model_module
 
 
 @tf.function(reduce_retracing=True, autograph=False)

@@ -20,65 +20,65 @@ __version__ = "0.1.0"
 
 #: public name -> submodule that defines it
 _EXPORTS = {
-    "GAMMA": "color",
-    "srgb_to_linear": "color",
-    "linear_to_srgb": "color",
-    "make_gauss_blur_kernel": "kernels",
-    "gauss_blur": "blur",
-    "blur_with_kernel": "blur",
-    "far_view": "losses",
-    "hybrid_losses": "losses",
-    "load_image": "images",
-    "save_image": "images",
-    "sample_images": "images",
-    "DEFAULT_NEAR": "images",
-    "DEFAULT_FAR": "images",
-    "HybridModel": "model",
-    "Report": "model",
-    "LossRecord": "history",
-    "shrink_linear": "viewing",
-    "LiveFigure": "live",
-    "training_figure": "plots",
-    "figure_to_png": "plots",
+    "GAMMA": "imaging.color",
+    "srgb_to_linear": "imaging.color",
+    "linear_to_srgb": "imaging.color",
+    "make_gauss_blur_kernel": "filters.kernels",
+    "gauss_blur": "filters.blur",
+    "blur_with_kernel": "filters.blur",
+    "far_view": "optimize.losses",
+    "hybrid_losses": "optimize.losses",
+    "load_image": "imaging.io",
+    "save_image": "imaging.io",
+    "sample_images": "imaging.io",
+    "DEFAULT_NEAR": "imaging.io",
+    "DEFAULT_FAR": "imaging.io",
+    "HybridModel": "optimize.model",
+    "Report": "optimize.model",
+    "LossRecord": "optimize.records",
+    "shrink_linear": "filters.viewing",
+    "LiveFigure": "ui.live",
+    "training_figure": "ui.plots",
+    "figure_to_png": "ui.plots",
     # --- beyond the article (issue 5) ---
-    "classic_hybrid": "classic",
-    "ClassicResult": "classic",
-    "comparison_grid": "grid",
-    "GridResult": "grid",
-    "hybrid_scores": "scores",
-    "HybridScores": "scores",
-    "ssim": "scores",
-    "perception_curve": "scores",
-    "PerceptionCurve": "scores",
-    "perceptual_hybrid": "perceptual",
-    "sweep_classic": "pareto",
-    "sweep_perceptual": "pareto",
-    "PerceptualResult": "perceptual",
-    "sigma_to_cutoff": "viewing",
-    "cutoff_to_sigma": "viewing",
-    "cycles_per_degree": "viewing",
-    "cycles_per_image": "viewing",
-    "simulate_viewing": "viewing",
-    "comparison_figure": "plots",
-    "fronts_figure": "plots",
-    "perception_figure": "plots",
+    "classic_hybrid": "filters.classic",
+    "ClassicResult": "filters.classic",
+    "comparison_grid": "optimize.grid",
+    "GridResult": "optimize.grid",
+    "hybrid_scores": "analysis.scores",
+    "HybridScores": "analysis.scores",
+    "ssim": "analysis.scores",
+    "perception_curve": "analysis.scores",
+    "PerceptionCurve": "analysis.scores",
+    "perceptual_hybrid": "optimize.perceptual",
+    "sweep_classic": "analysis.fronts",
+    "sweep_perceptual": "analysis.fronts",
+    "PerceptualResult": "optimize.perceptual",
+    "sigma_to_cutoff": "filters.viewing",
+    "cutoff_to_sigma": "filters.viewing",
+    "cycles_per_degree": "filters.viewing",
+    "cycles_per_image": "filters.viewing",
+    "simulate_viewing": "filters.viewing",
+    "comparison_figure": "ui.plots",
+    "fronts_figure": "ui.plots",
+    "perception_figure": "ui.plots",
     # the interactive panel (issue 4)
-    "HybridPanel": "panel",
+    "HybridPanel": "ui.panel",
     # teaching notebooks (issue 3)
-    "srgb_standard_to_linear": "color",
-    "frequency_response": "kernels",
-    "half_amplitude_cutoff": "kernels",
-    "truncated_weight": "kernels",
-    "blur_with_kernel_2d": "blur",
-    "blur_linear": "viewing",
-    "stripes": "patterns",
-    "stripe_chart": "patterns",
-    "chirp": "patterns",
-    "chirp_frequencies": "patterns",
-    "blur_timings": "timing",
-    "image_row": "plots",
-    "LiveTraining": "live",
-    "quiet_tensorflow": "tf_startup",
+    "srgb_standard_to_linear": "imaging.color",
+    "frequency_response": "filters.kernels",
+    "half_amplitude_cutoff": "filters.kernels",
+    "truncated_weight": "filters.kernels",
+    "blur_with_kernel_2d": "filters.blur",
+    "blur_linear": "filters.viewing",
+    "stripes": "teaching.patterns",
+    "stripe_chart": "teaching.patterns",
+    "chirp": "teaching.patterns",
+    "chirp_frequencies": "teaching.patterns",
+    "blur_timings": "teaching.timing",
+    "image_row": "ui.plots",
+    "LiveTraining": "ui.live",
+    "quiet_tensorflow": "ui.startup",
 }
 
 __all__ = [
@@ -155,25 +155,12 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
-    from .blur import blur_with_kernel, blur_with_kernel_2d, gauss_blur
-    from .classic import ClassicResult, classic_hybrid
-    from .color import GAMMA, linear_to_srgb, srgb_standard_to_linear, srgb_to_linear
-    from .grid import GridResult, comparison_grid
-    from .history import LossRecord
-    from .images import DEFAULT_FAR, DEFAULT_NEAR, load_image, sample_images, save_image
-    from .kernels import frequency_response, half_amplitude_cutoff, make_gauss_blur_kernel, truncated_weight
-    from .live import LiveFigure, LiveTraining
-    from .losses import far_view, hybrid_losses
-    from .model import HybridModel, Report
-    from .panel import HybridPanel
-    from .pareto import sweep_classic, sweep_perceptual
-    from .patterns import chirp, chirp_frequencies, stripe_chart, stripes
-    from .perceptual import PerceptualResult, perceptual_hybrid
-    from .plots import comparison_figure, figure_to_png, fronts_figure, image_row, perception_figure, training_figure
-    from .scores import HybridScores, PerceptionCurve, hybrid_scores, perception_curve, ssim
-    from .tf_startup import quiet_tensorflow
-    from .timing import blur_timings
-    from .viewing import (
+    from .analysis.fronts import sweep_classic, sweep_perceptual
+    from .analysis.scores import HybridScores, PerceptionCurve, hybrid_scores, perception_curve, ssim
+    from .filters.blur import blur_with_kernel, blur_with_kernel_2d, gauss_blur
+    from .filters.classic import ClassicResult, classic_hybrid
+    from .filters.kernels import frequency_response, half_amplitude_cutoff, make_gauss_blur_kernel, truncated_weight
+    from .filters.viewing import (
         blur_linear,
         cutoff_to_sigma,
         cycles_per_degree,
@@ -182,3 +169,16 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         sigma_to_cutoff,
         simulate_viewing,
     )
+    from .imaging.color import GAMMA, linear_to_srgb, srgb_standard_to_linear, srgb_to_linear
+    from .imaging.io import DEFAULT_FAR, DEFAULT_NEAR, load_image, sample_images, save_image
+    from .optimize.grid import GridResult, comparison_grid
+    from .optimize.losses import far_view, hybrid_losses
+    from .optimize.model import HybridModel, Report
+    from .optimize.perceptual import PerceptualResult, perceptual_hybrid
+    from .optimize.records import LossRecord
+    from .teaching.patterns import chirp, chirp_frequencies, stripe_chart, stripes
+    from .teaching.timing import blur_timings
+    from .ui.live import LiveFigure, LiveTraining
+    from .ui.panel import HybridPanel
+    from .ui.plots import comparison_figure, figure_to_png, fronts_figure, image_row, perception_figure, training_figure
+    from .ui.startup import quiet_tensorflow

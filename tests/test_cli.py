@@ -7,8 +7,8 @@ import pytest
 from PIL import Image
 
 import hybridnb as hn
-from hybridnb import cli
-from hybridnb import images as images_module
+from hybridnb.imaging import io as images_module
+from hybridnb.ui import cli
 
 
 def _run(*args, **kw):

@@ -6,10 +6,10 @@ import reference as ref
 import tensorflow as tf
 
 import hybridnb as hn
-from hybridnb import fitting
-from hybridnb import model as model_module
-from hybridnb.blur import FFT_MIN_TAPS, adjoint_kernel, blur_with_kernel
-from hybridnb.losses import far_view, hybrid_losses, loss_and_gradient
+from hybridnb.filters.blur import FFT_MIN_TAPS, adjoint_kernel, blur_with_kernel
+from hybridnb.optimize import fitting
+from hybridnb.optimize import model as model_module
+from hybridnb.optimize.losses import far_view, hybrid_losses, loss_and_gradient
 
 WEIGHTS = dict(m_precise=0.1, m_blurred=1.0)
 
@@ -196,7 +196,7 @@ def test_model_loss_with_a_large_kernel_matches_the_formula(rng):
 
 
 def test_command_line_fit(tmp_path, capsys):
-    from hybridnb import cli
+    from hybridnb.ui import cli
 
     out = tmp_path / "h.png"
     common = ["cat", "coffee", "-o", str(out), "--size", "24", "--kernel-size", "5", "--sigma", "1", "-q", "--force"]

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageFile
 
 import hybridnb as hn
-from hybridnb import images as images_module
+from hybridnb.imaging import io as images_module
 
 
 def _encode(image: Image.Image, fmt="PNG") -> bytes:
@@ -269,7 +269,7 @@ def test_a_huge_photo_is_reduced_before_the_float_conversion(monkeypatch):
     data = _encode(Image.fromarray(pixels.astype(np.uint8)), "JPEG")
     seen = []
     original = images_module._to_float_rgb
-    monkeypatch.setattr(hn.images, "_to_float_rgb", lambda image: seen.append(image.size) or original(image))
+    monkeypatch.setattr(images_module, "_to_float_rgb", lambda image: seen.append(image.size) or original(image))
     out = hn.load_image(data, size=50)
     assert max(seen[0]) <= 4 * 50  # never a 16 MP float64 array
     top = (height - width) // 2

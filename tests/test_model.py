@@ -4,7 +4,7 @@ import reference as ref
 import tensorflow as tf
 
 import hybridnb as hn
-from hybridnb import model as model_module
+from hybridnb.optimize import model as model_module
 
 
 def _logits(rng, shape=(16, 16, 3)):

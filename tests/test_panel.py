@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 import hybridnb as hn
-from hybridnb import panel as panel_module
-from hybridnb.history import LossRecord
-from hybridnb.panel import report_period
+from hybridnb.optimize.records import LossRecord
+from hybridnb.ui import panel as panel_module
+from hybridnb.ui.panel import report_period
 
 SIZE = 32
 ERROR_COLOUR = panel_module._MESSAGE_COLOURS["error"]

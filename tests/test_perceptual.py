@@ -3,8 +3,8 @@ import pytest
 import tensorflow as tf
 
 import hybridnb as hn
-from hybridnb.perceptual import perceptual_losses, ssim_tf
-from hybridnb.scores import _ssim_window
+from hybridnb.analysis.scores import _ssim_window
+from hybridnb.optimize.perceptual import perceptual_losses, ssim_tf
 
 
 def test_ssim_tf_matches_numpy_per_picture(rng):

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 import hybridnb as hn
-from hybridnb.history import LossRecord
-from hybridnb.plots import plot_losses
+from hybridnb.optimize.records import LossRecord
+from hybridnb.ui.plots import plot_losses
 
 
 def test_training_figure_renders_png():

@@ -12,10 +12,10 @@ import pytest
 import tensorflow as tf
 
 import hybridnb as hn
-from hybridnb import fitting
-from hybridnb import model as model_module
-from hybridnb import panel as panel_module
 from hybridnb.checks import SATURATED_LOGIT
+from hybridnb.optimize import fitting
+from hybridnb.optimize import model as model_module
+from hybridnb.ui import panel as panel_module
 
 SIZE = 16
 

@@ -3,7 +3,7 @@ import pytest
 from skimage.metrics import structural_similarity
 
 import hybridnb as hn
-from hybridnb.scores import pareto_front, uncovered
+from hybridnb.analysis.scores import pareto_front, uncovered
 
 
 @pytest.mark.parametrize("shape", [(24, 30, 3), (16, 16), (40, 33, 2)])

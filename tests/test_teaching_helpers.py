@@ -11,7 +11,7 @@ import pytest
 from reference import blur as reference_blur
 
 import hybridnb as hn
-from hybridnb.live import LiveFigure
+from hybridnb.ui.live import LiveFigure
 
 
 def ideal_cutoff(sigma: float) -> float:
@@ -156,7 +156,7 @@ def test_blur_timings_rows(rng):
 
 
 def test_best_time_takes_the_fastest_call():
-    from hybridnb.timing import best_time
+    from hybridnb.teaching.timing import best_time
 
     calls = []
     durations = iter([0.0, 0.03, 0.001, 0.02])  # warm-up, then three timed calls
@@ -259,7 +259,7 @@ def test_import_without_keras_skips_only_the_eager_keras_import():
 
     code = (
         "import sys\n"
-        "from hybridnb.tf_startup import import_tensorflow_without_keras\n"
+        "from hybridnb.ui.startup import import_tensorflow_without_keras\n"
         "tf = import_tensorflow_without_keras()\n"
         "print('keras' in sys.modules, 'matplotlib.pyplot' in sys.modules, sys.modules.get('keras', 1) is None)\n"
         "print(int(tf.reduce_sum(tf.ones(3))))\n"
@@ -274,10 +274,10 @@ def test_command_line_entry_point_runs_main_and_freezes_the_heap(monkeypatch):
     import gc
     from importlib.metadata import entry_points
 
-    from hybridnb import cli
+    from hybridnb.ui import cli
 
     (script,) = entry_points(group="console_scripts", name="hybridnb")
-    assert script.value == "hybridnb.cli:console_main"
+    assert script.value == "hybridnb.ui.cli:console_main"
     frozen = []
     monkeypatch.setattr(cli, "main", lambda: 7)
     monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import hybridnb as hn
-from hybridnb.viewing import distance_for_cutoff, eye_sigma, picture_degrees
+from hybridnb.filters.viewing import distance_for_cutoff, eye_sigma, picture_degrees
 
 
 def test_sigma_cutoff_round_trip_and_half_amplitude():

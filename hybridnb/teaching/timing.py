@@ -103,8 +103,8 @@ def blur_timings(images: np.ndarray, kernel_sizes: Sequence[int], sigma: float, 
     """
     import tensorflow as tf
 
-    from .blur import blur_with_kernel, blur_with_kernel_2d
-    from .kernels import make_gauss_blur_kernel
+    from ..filters.blur import blur_with_kernel, blur_with_kernel_2d
+    from ..filters.kernels import make_gauss_blur_kernel
 
     x = tf.constant(np.asarray(images, dtype=np.float32))
     if x.shape.rank == 3:

@@ -40,11 +40,11 @@ import ipywidgets as widgets
 import numpy as np
 from PIL import Image as PILImage
 
-from .history import LossRecord
-from .images import DEFAULT_FAR, DEFAULT_NEAR, centre_crop, free_path, load_image, resize, sample_images, to_uint8
-from .model import OPTIMIZERS, HybridModel
+from ..filters.viewing import shrink_linear
+from ..imaging.io import DEFAULT_FAR, DEFAULT_NEAR, centre_crop, free_path, load_image, resize, sample_images, to_uint8
+from ..optimize.model import OPTIMIZERS, HybridModel
+from ..optimize.records import LossRecord
 from .plots import figure_to_png, training_figure
-from .viewing import shrink_linear
 
 #: Picture sizes offered by the ``size`` control (the constructor's size is added).
 SIZES = (64, 128, 256, 512, 1024)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 import numpy as np
 from matplotlib.figure import Figure
 
-from .history import LossRecord
+from ..optimize.records import LossRecord
 from .plots import figure_to_png, training_figure
 
 

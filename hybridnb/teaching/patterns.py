@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .color import GAMMA, linear_to_srgb
+from ..imaging.color import GAMMA, linear_to_srgb
 
 
 def _check_positive_int(name: str, value) -> int:

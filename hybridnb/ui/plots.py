@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from .history import LossRecord
+from ..optimize.records import LossRecord
 
 LOSS_STYLES = {
     "loss": dict(label="total", color="black", lw=2.0),
@@ -193,7 +193,7 @@ def comparison_figure(grid, *, far_factor: int = 8, title: str = "", cell_inches
     >>> len(comparison_figure(g, far_factor=4).axes)
     5
     """
-    from .viewing import shrink_linear
+    from ..filters.viewing import shrink_linear
 
     n = len(grid.images)
     fig = Figure(figsize=(cell_inches * n, cell_inches * 1.9 + 0.9), layout="constrained")
@@ -243,7 +243,7 @@ def fronts_figure(fronts: dict, *, title: str = "", ax=None) -> Figure:
     >>> len(fig.axes[0].lines)
     4
     """
-    from .scores import pareto_front
+    from ..analysis.scores import pareto_front
 
     if ax is None:
         fig = Figure(figsize=(6.0, 4.6), layout="constrained")
@@ -279,7 +279,7 @@ def perception_figure(curve, *, title: str = "", ax=None) -> Figure:
 
     Examples
     --------
-    >>> from hybridnb.scores import PerceptionCurve
+    >>> from hybridnb.analysis.scores import PerceptionCurve
     >>> c = PerceptionCurve(np.array([1.0, 2.0]), np.array([0.9, 0.5]), np.array([0.4, 0.8]), 1.5)
     >>> len(perception_figure(c).axes[0].lines)
     3

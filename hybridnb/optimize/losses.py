@@ -25,8 +25,8 @@ from collections.abc import Callable
 
 import tensorflow as tf
 
-from .blur import adjoint_kernel, blur_with_kernel
-from .color import fast_power, linear_to_srgb, srgb_to_linear
+from ..filters.blur import adjoint_kernel, blur_with_kernel
+from ..imaging.color import fast_power, linear_to_srgb, srgb_to_linear
 
 
 def far_view(images: tf.Tensor, kernel: tf.Tensor, gamma: tf.Tensor | float = 2.2) -> tf.Tensor:

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from .blur import blur_with_kernel
-from .color import fast_power
+from ..filters.blur import blur_with_kernel
+from ..imaging.color import fast_power
 from .losses import loss_and_gradient
 
 #: Adam's step size for :meth:`HybridModel.fit`, in logit units.  Steps to the
@@ -102,7 +102,7 @@ def initial_logits(img_precise, far_target, kernel, gamma):
 
     >>> import tensorflow as tf
     >>> import hybridnb as hn
-    >>> from hybridnb.losses import far_view
+    >>> from hybridnb.optimize.losses import far_view
     >>> k = tf.constant(hn.make_gauss_blur_kernel(5, 1.0), tf.float64)
     >>> grey = tf.fill((1, 16, 16, 3), tf.constant(0.5, tf.float64))
     >>> z = initial_logits(grey, far_view(grey, k), k, tf.constant(2.2, tf.float64))
@@ -152,7 +152,7 @@ def adam_steps(logits, moment1, moment2, step, evaluation, img_precise, far_targ
     --------
     >>> import tensorflow as tf
     >>> import hybridnb as hn
-    >>> from hybridnb.losses import far_view
+    >>> from hybridnb.optimize.losses import far_view
     >>> k = tf.constant(hn.make_gauss_blur_kernel(3, 1.0))
     >>> near = tf.fill((1, 8, 8, 3), 0.2)
     >>> far_t = far_view(tf.fill((1, 8, 8, 3), 0.7), k)

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .classic import classic_hybrid
-from .perceptual import perceptual_hybrid
+from ..filters.classic import classic_hybrid
+from ..optimize.perceptual import perceptual_hybrid
 from .scores import HybridScores, hybrid_scores, uncovered
 
 #: sigma_precise, sigma_blurred (pixels at 256 px) swept by both methods.

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .viewing import shrink_linear
+from ..filters.viewing import shrink_linear
 
 #: SSIM's window (Wang et al. 2004): Gaussian, sigma 1.5, truncated at 3.5 sigma.
 SSIM_SIGMA = 1.5
@@ -215,7 +215,7 @@ def perception_curve(
     >>> 0.3 < curve.crossover < 100
     True
     """
-    from .viewing import simulate_viewing
+    from ..filters.viewing import simulate_viewing
 
     distances = np.asarray(distances, dtype=np.float64)
     near_sim, far_sim = [], []

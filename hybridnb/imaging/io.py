@@ -19,8 +19,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 PathOrBytes = str | os.PathLike | bytes | bytearray | memoryview | BinaryIO
 
 _SAMPLES_DIRS = (
-    Path(__file__).resolve().parent / "imgs",  # installed wheel
-    Path(__file__).resolve().parent.parent / "imgs",  # source checkout / editable
+    Path(__file__).resolve().parent.parent / "imgs",  # installed wheel
+    Path(__file__).resolve().parent.parent.parent / "imgs",  # source checkout / editable
 )
 
 #: The default pair: a sharp, detailed portrait to see up close and a smooth,

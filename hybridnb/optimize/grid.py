@@ -27,12 +27,12 @@ from dataclasses import dataclass
 import numpy as np
 import tensorflow as tf
 
-from .checks import check_picture
-from .color import GAMMA
-from .history import LossRecord
-from .kernels import make_gauss_blur_kernel
+from ..checks import check_picture
+from ..filters.kernels import make_gauss_blur_kernel
+from ..imaging.color import GAMMA
 from .losses import far_view, loss_and_gradient_side_by_side, side_by_side, stacked
 from .model import ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, OPTIMIZERS
+from .records import LossRecord
 
 
 @dataclass(frozen=True)

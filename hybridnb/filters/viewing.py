@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 
-from .color import GAMMA, linear_to_srgb, srgb_to_linear
+from ..imaging.color import GAMMA, linear_to_srgb, srgb_to_linear
 
 #: Half-amplitude frequency of a unit-sigma Gaussian, in cycles per pixel.
 HALF_AMPLITUDE = math.sqrt(math.log(2.0) / 2.0) / math.pi
@@ -221,7 +221,7 @@ def simulate_viewing(
     >>> bool(np.array_equal(simulate_viewing(board, 0.01), board))
     True
     """
-    from .filters import lowpass
+    from .lowpass import lowpass
 
     if not (np.isfinite(distance) and distance > 0):
         raise ValueError(f"distance must be a positive number, got {distance!r}")
@@ -259,7 +259,7 @@ def blur_linear(image: np.ndarray, kernel_size: int, sigma: float, gamma: float 
     One-pixel black and white lines blur to 0.73, the grey of half the
     light, not to the code 0.5:
 
-    >>> from hybridnb.patterns import stripes
+    >>> from hybridnb.teaching.patterns import stripes
     >>> round(float(blur_linear(stripes(32, 32), 9, 2.0)[16, 16, 0]), 2)
     0.73
     """

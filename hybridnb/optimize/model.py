@@ -19,11 +19,11 @@ from dataclasses import dataclass
 import numpy as np
 import tensorflow as tf
 
-from .blur import blur_with_kernel
-from .checks import blow_up_message, check_count, check_kernel_fits, check_number, check_picture
-from .color import GAMMA, fast_power
+from ..checks import blow_up_message, check_count, check_kernel_fits, check_number, check_picture
+from ..filters.blur import blur_with_kernel
+from ..filters.kernels import make_gauss_blur_kernel
+from ..imaging.color import GAMMA, fast_power
 from .fitting import ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, FIT_LR, adam_steps, evaluate, initial_logits
-from .kernels import make_gauss_blur_kernel
 
 OPTIMIZERS = ("sgd", "adam")
 

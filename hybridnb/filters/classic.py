@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .color import GAMMA, linear_to_srgb, srgb_to_linear
-from .filters import highpass, lowpass
+from ..imaging.color import GAMMA, linear_to_srgb, srgb_to_linear
+from .lowpass import highpass, lowpass
 
 
 @dataclass(frozen=True)

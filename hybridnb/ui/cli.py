@@ -155,7 +155,7 @@ def _native_stderr_captured() -> Iterator[None]:
 
 def _import_quietly():
     with _native_stderr_captured():
-        from .tf_startup import import_tensorflow_without_keras
+        from .startup import import_tensorflow_without_keras
 
         tf = import_tensorflow_without_keras()
         import hybridnb
@@ -193,7 +193,7 @@ def _check_output(path: Path, force: bool) -> None:
 
 def _save(hn, image, path: Path, force: bool) -> Path:
     """Save the result; if ``path`` appeared during the run (and no --force), save beside it."""
-    from hybridnb.images import free_path
+    from hybridnb.imaging.io import free_path
 
     try:
         return hn.save_image(image, path, overwrite=force)
@@ -234,7 +234,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         raise UsageError(str(error)) from None
 
     if args.optimizer == "fit" and args.lr is None:
-        from .fitting import FIT_LR
+        from ..optimize.fitting import FIT_LR
 
         lr = FIT_LR
     every = max(1, args.steps // 100)

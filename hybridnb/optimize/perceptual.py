@@ -30,14 +30,14 @@ from dataclasses import dataclass
 import numpy as np
 import tensorflow as tf
 
-from .blur import depthwise_kernels
-from .checks import check_picture
-from .classic import classic_hybrid
-from .color import GAMMA
-from .filters import kernel_size_for
-from .kernels import make_gauss_blur_kernel
+from ..analysis.scores import SSIM_K1, SSIM_K2, _ssim_window
+from ..checks import check_picture
+from ..filters.blur import depthwise_kernels
+from ..filters.classic import classic_hybrid
+from ..filters.kernels import make_gauss_blur_kernel
+from ..filters.lowpass import kernel_size_for
+from ..imaging.color import GAMMA
 from .losses import far_view
-from .scores import SSIM_K1, SSIM_K2, _ssim_window
 
 
 def ssim_tf(x: tf.Tensor, y: tf.Tensor, window: tf.Tensor) -> tf.Tensor:
@@ -59,7 +59,7 @@ def ssim_tf(x: tf.Tensor, y: tf.Tensor, window: tf.Tensor) -> tf.Tensor:
     Examples
     --------
     >>> import numpy as np, tensorflow as tf
-    >>> from hybridnb.scores import _ssim_window, ssim
+    >>> from hybridnb.analysis.scores import _ssim_window, ssim
     >>> a = np.random.default_rng(0).random((1, 24, 24, 3))
     >>> b = np.clip(a + 0.1, 0, 1)
     >>> w = tf.constant(_ssim_window())
@@ -93,7 +93,7 @@ def perceptual_losses(image01, img_precise, far_target, kernel, window, gamma=GA
     --------
     >>> import tensorflow as tf
     >>> import hybridnb as hn
-    >>> from hybridnb.scores import _ssim_window
+    >>> from hybridnb.analysis.scores import _ssim_window
     >>> k = tf.constant(hn.make_gauss_blur_kernel(5, 1.0), tf.float32)
     >>> w = tf.constant(_ssim_window(), tf.float32)
     >>> x = tf.random.stateless_uniform((2, 16, 16, 3), seed=(1, 2))
