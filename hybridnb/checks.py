@@ -1,8 +1,8 @@
 """Argument checks that say what is allowed: one ``ValueError`` per bad input.
 
-Small pure functions used by :class:`hybridnb.HybridModel` (and anything else
-that takes user numbers or pictures), so every message has the same shape:
-the name of the argument, what it may be, and what it was.
+Small pure functions used wherever user numbers, names or pictures come in,
+so every message has the same shape: the name of the argument, what it may
+be, and what it was.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import numpy as np
 
 #: Logits beyond this size are saturated: in float32 the sigmoid is within
 #: 2e-9 of 0 or 1 and its slope has vanished.  Sound runs stay far below (at
-#: most about 13 in every setting measured, Adam included, see the issue-7
-#: note); a step size that blows up sends many pixels there at once.
+#: most about 13 in every setting measured, Adam included: see
+#: tests/optimize/test_reliability.py); a step size that blows up sends many pixels there at once.
 SATURATED_LOGIT = 20.0
 #: Share of saturated logits above which a run is said to have blown up.
 SATURATED_SHARE = 0.01
@@ -54,6 +54,25 @@ def check_number(name: str, value: Any, *, positive: bool = False) -> float:
     if not ok or value < 0 or (positive and value == 0):
         raise ValueError(f"{name} must be a finite number {'> 0' if positive else '>= 0'}, got {value!r}")
     return float(value)
+
+
+def check_choice(name: str, value: Any, choices: tuple) -> Any:
+    """``value`` if it is one of ``choices``, else ``ValueError`` listing them.
+
+    Examples
+    --------
+    >>> check_choice("border", "zero", ("zero", "mirror"))
+    'zero'
+    >>> check_choice("border", "wrap", ("zero", "mirror"))
+    Traceback (most recent call last):
+    ValueError: border must be one of 'zero', 'mirror', got 'wrap'
+    """
+    try:
+        if value in choices:
+            return value
+    except TypeError:  # unhashable or incomparable: not a choice
+        pass
+    raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
 
 
 def check_picture(name: str, image: Any, shape: tuple[int, int] | None = None) -> np.ndarray:

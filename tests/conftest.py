@@ -19,5 +19,17 @@ def pair16():
 
 
 @pytest.fixture
+def trace_count():
+    """A function counting the traces of every compiled function of the optimisers so far."""
+    from hybridnb.optimize import article, engine, start
+
+    def count() -> int:
+        functions = [*engine.compiled_functions(), article.compiled_far_view, start.compiled_classic_start]
+        return sum(f.experimental_get_tracing_count() for f in functions)
+
+    return count
+
+
+@pytest.fixture
 def rng():
     return np.random.default_rng(20261126)

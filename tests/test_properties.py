@@ -1,4 +1,4 @@
-"""Property-based test (issue 7): whatever picture and numbers come in, a clear error or a sound picture.
+"""Property-based test: whatever picture and numbers come in, a clear error or a sound picture.
 
 Hypothesis draws picture sizes, Pillow modes, file formats, damaged files and
 parameter values (bad ones included: zero, negative, NaN, infinite, too large

@@ -1,4 +1,4 @@
-"""Issue 7: bad parameters, runs that blow up, long sessions, panels re-made and stopped at any moment."""
+"""Bad parameters, runs that blow up, long sessions, panels re-made and stopped at any moment."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ import tensorflow as tf
 
 import hybridnb as hn
 from hybridnb.checks import SATURATED_LOGIT
-from hybridnb.optimize import fitting
-from hybridnb.optimize import model as model_module
+from hybridnb.optimize import engine
 from hybridnb.ui import panel as panel_module
 
 SIZE = 16
@@ -160,13 +159,25 @@ def test_fit_that_blows_up_stops_with_advice_and_a_finite_picture(pair):
 def test_a_non_finite_update_is_never_applied(pair):
     near, far = pair
     model = hn.HybridModel(**MODEL_ARGS)
-    args = model._tensors(near, far, 1.0, 1.0)
-    before = model.trainable_image.numpy()
-    for step, extra in ((model_module._sgd_step, ()), (model_module._adam_step, model._adam())):
-        loss, *_ = step(model.trainable_image, *extra, *args, tf.constant(np.inf, tf.float32))
-        assert np.isnan(float(loss))  # reported, so train raises
-        np.testing.assert_array_equal(model.trainable_image.numpy(), before)
-    assert float(model._adam()[2]) == 0.0  # Adam's step count and moments untouched too
+    inputs, weights = model._inputs(near, far, 1.0, 1.0)
+    logits = model._logits()
+    inf = tf.constant(np.inf, tf.float32)
+    for name in ("sgd", "adam"):
+        compiled = engine.engine_for(model.loss, name)
+        slots = compiled.rule.slots(logits)
+        state = engine.begin(compiled, logits, slots, inputs, weights)
+        out, out_slots, _, done, ok = compiled.descend(
+            logits, slots, state.evaluation, inputs, *weights, inf, tf.constant(-np.inf), tf.constant(5), False
+        )
+        assert not bool(ok) and int(done) == 0  # stopped before the first update
+        np.testing.assert_array_equal(out, logits)
+        for kept, before in zip(out_slots, slots, strict=True):  # Adam's moments and step count untouched too
+            np.testing.assert_array_equal(kept, before)
+        out, _, ok = compiled.apply(logits, slots, state.evaluation[3], inf)
+        assert not bool(ok)
+        np.testing.assert_array_equal(out, logits)
+        with pytest.raises(FloatingPointError, match="not finite"):  # reported, so train and fit raise
+            engine.advance(compiled, state, inputs, weights, np.inf, 5)
 
 
 def test_black_areas_cannot_make_the_gradient_nan():
@@ -201,21 +212,7 @@ def _rss_mb() -> float:
     raise AssertionError("no VmRSS")  # pragma: no cover
 
 
-COMPILED = (
-    model_module._sgd_step,
-    model_module._adam_step,
-    model_module._far_target,
-    fitting.evaluate,
-    fitting.adam_steps,
-    fitting.initial_logits,
-)
-
-
-def _traces() -> int:
-    return sum(f.experimental_get_tracing_count() for f in COMPILED)
-
-
-def test_forty_runs_with_new_parameters_neither_grow_nor_retrace():
+def test_forty_runs_with_new_parameters_neither_grow_nor_retrace(trace_count):
     samples = list(hn.sample_images().values())
     sizes, kernels = (20, 24, 28), (3, 5, 9, 15, 31, 39)  # 39 taps on 20 px: wider than the picture
     growth, traces = [], []
@@ -234,10 +231,10 @@ def test_forty_runs_with_new_parameters_neither_grow_nor_retrace():
             model.fit(near, far, max_steps=4, m_precise=0.05 * (1 + run % 5))
         if run == 11:  # warmed up: every size, kernel and path seen
             gc.collect()
-            start_rss, start_traces = _rss_mb(), _traces()
+            start_rss, start_traces = _rss_mb(), trace_count()
         if run > 11:
             growth.append(_rss_mb() - start_rss)
-            traces.append(_traces() - start_traces)
+            traces.append(trace_count() - start_traces)
     gc.collect()
     assert _rss_mb() - start_rss <= 150, growth
     assert traces[-1] == 0, traces  # 30 runs with new numbers and pictures: not one new trace
@@ -259,12 +256,12 @@ def test_rerunning_the_cell_closes_the_panel_it_made(monkeypatch):
     assert panels[-1].running and not panels[-1]._closed
     assert threading.active_count() <= threads + 1
     assert [p for p in panels if not p._closed] == [panels[-1]]
-    assert sum(p in hn.HybridPanel._open for p in panels) == 1
+    assert sum(p in panel_module._PANELS.open for p in panels) == 1
     monkeypatch.setattr(panel_module, "cell_key", lambda: "cell:other")
     other = hn.HybridPanel(size=32)  # another cell: both stay
     assert not panels[-1]._closed and not other._closed
     assert hn.HybridPanel.close_all() >= 2 and not panels[-1].running
-    assert panels[-1]._closed and other._closed and not list(hn.HybridPanel._open)
+    assert panels[-1]._closed and other._closed and not list(panel_module._PANELS.open)
     assert panels[0]._cache == {}  # a closed panel lets go of its pictures
 
 
@@ -347,8 +344,9 @@ def test_rerunning_a_notebook_cell_in_a_real_kernel_keeps_one_panel_and_one_thre
     )
     count = (
         "import threading\n"
-        "print(sum(not p._closed for p in hn.HybridPanel._open), "
-        "sum(t.name == 'hybridnb-panel-run' for t in threading.enumerate()))\n"
+        "from hybridnb.ui import panel as panel_module\n"
+        "print(sum(not p._closed for p in panel_module._PANELS.open), "
+        "sum(t.name == 'hybridnb-session' for t in threading.enumerate()))\n"
         "hn.HybridPanel.close_all()"
     )
     nb = nbformat.v4.new_notebook()

@@ -7,7 +7,8 @@ their Pareto fronts show which method gives the better trade-offs
 (``bench/pareto.py`` and notebook 07 use these functions).
 
 Settings are given in pixels for a 256-pixel picture and scaled with the
-picture's size, so a sweep at 512 px blurs twice as wide.
+picture's size (:func:`hybridnb.filters.kernels.scale_sigma`), so a sweep at
+512 px blurs twice as wide.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..filters.classic import classic_hybrid
+from ..filters.kernels import scale_sigma
 from ..optimize.perceptual import perceptual_hybrid
 from .scores import HybridScores, hybrid_scores, uncovered
 
@@ -40,8 +42,8 @@ class SweepEntry:
     scores: HybridScores
 
 
-def _scale(size: int) -> float:
-    return size / 256.0
+#: The picture size the sweeps' sigmas are given for.
+REFERENCE_SIZE = 256
 
 
 def sweep_classic(
@@ -62,10 +64,16 @@ def sweep_classic(
     >>> [e.name for e in entries]
     ['classic-sp1-sb2-srgb', 'classic-sp1-sb4-srgb']
     """
-    k = _scale(img_precise.shape[1])
+    size = img_precise.shape[1]
     entries = []
     for lin, sp, sb in itertools.product(linear, sigmas_precise, sigmas_blurred):
-        result = classic_hybrid(img_precise, img_blurred, sp * k, sb * k, linear=lin)
+        result = classic_hybrid(
+            img_precise,
+            img_blurred,
+            scale_sigma(sp, size, REFERENCE_SIZE),
+            scale_sigma(sb, size, REFERENCE_SIZE),
+            linear=lin,
+        )
         # score the display values before clipping, so out-of-range is counted
         shown = result.unclipped if not lin else result.image
         scores = hybrid_scores(shown, img_precise, img_blurred)
@@ -97,10 +105,17 @@ def sweep_perceptual(
     >>> [e.name for e in entries], entries[0].scores.out_of_range
     (['optimized-sp1-sb2-m0.1'], 0.0)
     """
-    k = _scale(img_precise.shape[1])
+    size = img_precise.shape[1]
     entries = []
     for sp, sb in itertools.product(sigmas_precise, sigmas_blurred):
-        result = perceptual_hybrid(img_precise, img_blurred, sp * k, sb * k, weights, steps_count=steps_count)
+        result = perceptual_hybrid(
+            img_precise,
+            img_blurred,
+            scale_sigma(sp, size, REFERENCE_SIZE),
+            scale_sigma(sb, size, REFERENCE_SIZE),
+            weights,
+            steps_count=steps_count,
+        )
         for m, image in zip(result.m_precise, result.images, strict=True):
             name = f"optimized-sp{sp:g}-sb{sb:g}-m{m:g}"
             params = dict(sigma_precise=sp, sigma_blurred=sb, m_precise=float(m), steps=steps_count)

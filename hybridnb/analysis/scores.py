@@ -2,19 +2,8 @@
 
 A hybrid should look like the near picture up close and like the far
 picture from afar.  Both are measured with SSIM, the structural similarity
-index of Wang, Bovik, Sheikh & Simoncelli (IEEE TIP 13(4), 2004):
-
-``SSIM(x, y) = mean over windows of
-((2 mu_x mu_y + C1)(2 s_xy + C2)) / ((mu_x^2 + mu_y^2 + C1)(s_x^2 + s_y^2 + C2))``
-
-with local means ``mu``, variances ``s^2`` and covariance ``s_xy`` taken
-under a Gaussian window of sigma 1.5 pixels (11 taps), ``C1 = (0.01 L)^2``,
-``C2 = (0.03 L)^2`` for a data range ``L`` (1 here), averaged over the
-pixels whose window lies inside the picture and over the colour channels.
-This is scikit-image's ``structural_similarity(..., gaussian_weights=True,
-sigma=1.5, use_sample_covariance=False, data_range=1, channel_axis=-1)``,
-written in NumPy so the package does not depend on scikit-image (the tests
-compare the two).
+index of Wang, Bovik, Sheikh & Simoncelli (IEEE TIP 13(4), 2004; the formula
+is in :mod:`hybridnb.filters.similarity`).
 
 The scores of a hybrid ``h`` of near picture ``n`` and far picture ``f``:
 
@@ -37,27 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..filters.viewing import shrink_linear
-
-#: SSIM's window (Wang et al. 2004): Gaussian, sigma 1.5, truncated at 3.5 sigma.
-SSIM_SIGMA = 1.5
-SSIM_K1, SSIM_K2 = 0.01, 0.03
-
-
-def _ssim_window(sigma: float = SSIM_SIGMA, truncate: float = 3.5) -> np.ndarray:
-    radius = int(truncate * sigma + 0.5)
-    x = np.arange(-radius, radius + 1, dtype=np.float64)
-    w = np.exp(-0.5 * (x / sigma) ** 2)
-    return w / w.sum()
-
-
-def _filter_valid(a: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Separable correlation over axes 0 and 1, keeping only full windows."""
-    k = len(w)
-    h = a.shape[0] - k + 1
-    out = sum(w[i] * a[i : i + h] for i in range(k))
-    wd = out.shape[1] - k + 1
-    return sum(w[i] * out[:, i : i + wd] for i in range(k))
+from ..filters.similarity import SSIM_SIGMA, mean_ssim, ssim_window
+from ..filters.viewing import shrink_linear, simulate_viewing
 
 
 def ssim(x: np.ndarray, y: np.ndarray, *, data_range: float = 1.0, sigma: float = SSIM_SIGMA) -> float:
@@ -91,19 +61,12 @@ def ssim(x: np.ndarray, y: np.ndarray, *, data_range: float = 1.0, sigma: float 
     y = np.asarray(y, dtype=np.float64)
     if x.shape != y.shape or x.ndim not in (2, 3):
         raise ValueError(f"expected two (H, W) or (H, W, C) pictures of one shape, got {x.shape} and {y.shape}")
-    w = _ssim_window(sigma)
-    if min(x.shape[:2]) < len(w):
-        raise ValueError(f"pictures must be at least {len(w)} x {len(w)} for SSIM, got {x.shape[:2]}")
+    taps = ssim_window(sigma).size
+    if min(x.shape[:2]) < taps:
+        raise ValueError(f"pictures must be at least {taps} x {taps} for SSIM, got {x.shape[:2]}")
     if x.ndim == 2:
         x, y = x[..., np.newaxis], y[..., np.newaxis]
-    c1 = (SSIM_K1 * data_range) ** 2
-    c2 = (SSIM_K2 * data_range) ** 2
-    mx, my = _filter_valid(x, w), _filter_valid(y, w)
-    vx = _filter_valid(x * x, w) - mx * mx
-    vy = _filter_valid(y * y, w) - my * my
-    vxy = _filter_valid(x * y, w) - mx * my
-    s = ((2 * mx * my + c1) * (2 * vxy + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2))
-    return float(s.mean(axis=(0, 1)).mean())
+    return float(mean_ssim(x[np.newaxis], y[np.newaxis], data_range=data_range, sigma=sigma)[0])
 
 
 @dataclass(frozen=True)
@@ -215,8 +178,6 @@ def perception_curve(
     >>> 0.3 < curve.crossover < 100
     True
     """
-    from ..filters.viewing import simulate_viewing
-
     distances = np.asarray(distances, dtype=np.float64)
     near_sim, far_sim = [], []
     for d in distances:

@@ -1,11 +1,23 @@
-"""Applying a Gaussian blur: the article's separable depthwise convolution.
+"""Applying a Gaussian blur: one separable filter, the border as an argument.
 
-Kernel *construction* lives in :mod:`hybridnb.kernels`; this module only
+Kernel *construction* lives in :mod:`hybridnb.filters.kernels`; this module
 applies a 1-D kernel along x and then along y, each colour channel onto
-itself, with ``SAME`` zero padding, as the article does with
-``tf.nn.depthwise_conv2d``.  Large kernels (sigma 10-20 at 512 px needs 60+
-taps) are applied by FFT instead, with the same zero-padded semantics, since
-the depthwise convolution's cost grows with the number of taps.
+itself, as the article does with ``tf.nn.depthwise_conv2d``.  The same
+function takes NumPy arrays (computed in NumPy, so NumPy work never imports
+TensorFlow) and TensorFlow tensors (computed by
+:mod:`hybridnb.filters.blur_tf`, compiled and differentiable); both give the
+same numbers to float rounding.
+
+Borders (what the kernel sees beyond the picture):
+
+- ``"zero"``: zeros, the article's ``SAME`` padding.  The border darkens,
+  harmlessly inside the article's loss, where both sides of a comparison are
+  darkened alike; a picture that is *shown* gets a dark frame.
+- ``"mirror"``: the picture mirrored at its edge (edge pixel repeated, as
+  ``np.pad(mode="symmetric")``): no dark frame, for what is shown (the
+  classic split, a simulated view).
+- ``"valid"``: no padding; only pixels whose whole window lies inside the
+  picture are returned, so each side shrinks by ``K - 1`` (SSIM's windows).
 """
 
 from __future__ import annotations
@@ -13,302 +25,70 @@ from __future__ import annotations
 from typing import TypeVar
 
 import numpy as np
-import tensorflow as tf
 
-from .kernels import make_gauss_blur_kernel
+from ..arrays import as_float_array, is_tensor
+from ..checks import check_choice
+from .kernels import kernel_size_for, make_gauss_blur_kernel
 
-ArrayT = TypeVar("ArrayT", np.ndarray, tf.Tensor)
+ArrayT = TypeVar("ArrayT")
 
+BORDERS = ("zero", "mirror", "valid")
 BLUR_METHODS = ("auto", "direct", "fft")
 
-#: Float32 kernels with at least this many taps are applied by FFT when
-#: ``method="auto"``.  Measured with ``bench/blur_methods.py`` (one training
-#: step, loss and gradient, 2 CPU cores, TensorFlow 2.21), wall ms per step
-#: direct / FFT:
-#:
-#: - 512 x 512: 15 taps 10.0 / 22.2, 61 taps 19.9 / 25.3, 101 taps 26.4 /
-#:   32.3, 121 taps 28.4 / 34.0, 141 taps 35.7 / 34.1, 181 taps 44.1 / 36.0;
-#: - 1024 x 1024: 81 taps 76 / 97, 101 taps 90 / 103, 121 taps 117 / 91;
-#: - 2048 x 2048: 81 taps 399 / 469, 101 taps 511 / 455, 121 taps 591 / 453.
-#:
-#: The depthwise cost grows with the taps, the FFT's does not.  They cross
-#: near 130 taps at 512 px, 110 at 1024 px and 90 at 2048 px.
-FFT_MIN_TAPS = 101
-
-#: The same for float64, where TensorFlow's depthwise convolution is several
-#: times slower (no oneDNN kernel): direct / FFT 105 / 62 CPU ms at 9 taps,
-#: 145 / 58 at 15 taps, 1081 / 75 at 121 taps.
-FFT_MIN_TAPS_FLOAT64 = 9
+#: NumPy blurs kernels of at least this many taps with FFTs along each axis
+#: (TensorFlow's threshold is :data:`hybridnb.filters.blur_tf.FFT_MIN_TAPS`).
+NUMPY_FFT_MIN_TAPS = 40
 
 
-def fft_min_taps(dtype: tf.DType) -> float:
-    """Taps from which ``method="auto"`` blurs by FFT in this dtype (inf: never).
-
-    Examples
-    --------
-    >>> import tensorflow as tf
-    >>> fft_min_taps(tf.float32), fft_min_taps(tf.float64), fft_min_taps(tf.float16)
-    (101, 9, inf)
-    """
-    return {tf.float32: FFT_MIN_TAPS, tf.float64: FFT_MIN_TAPS_FLOAT64}.get(tf.as_dtype(dtype), float("inf"))
-
-
-def depthwise_kernels(kernel: tf.Tensor, channels: int) -> tuple[tf.Tensor, tf.Tensor]:
-    """Turn a 1-D kernel into the 4-D filters ``depthwise_conv2d`` wants.
+def blur_with_kernel(
+    images: ArrayT, kernel, method: str = "auto", positive: bool = False, *, border: str = "zero"
+) -> ArrayT:
+    """Blur an NHWC batch with a separable 1-D kernel (x first, then y).
 
     Parameters
     ----------
-    kernel : tf.Tensor, shape (K,)
-        The 1-D kernel.
-    channels : int
-        Number of colour channels; each is blurred onto itself.
+    images : ndarray or tf.Tensor, shape (N, H, W, C)
+    kernel : array_like or tf.Tensor, shape (K,)
+        Its centre tap is ``(K - 1) // 2``, as in the article.
+    method : {"auto", "direct", "fft"}, optional
+        ``"direct"`` sums the taps (cost grows with ``K``), ``"fft"`` uses
+        FFTs (cost independent of ``K``), ``"auto"`` picks the faster.
+    positive : bool, optional
+        The images are non-negative (light), so the exact blur is too: clamp
+        the FFT's rounding (about 1e-7 of the largest value in float32) to
+        the smallest positive number, where a following fractional power or
+        its gradient would not be finite.
+    border : {"zero", "mirror", "valid"}, optional
+        What lies beyond the picture (module docstring); ``"zero"`` (the
+        article's) by default.
 
     Returns
     -------
-    kernel_x, kernel_y : tf.Tensor
-        Shapes (1, K, channels, 1) and (K, 1, channels, 1): filter height,
-        filter width, input channels, outputs per input channel.
-
-    Examples
-    --------
-    >>> import tensorflow as tf
-    >>> kx, ky = depthwise_kernels(tf.constant([0.25, 0.5, 0.25]), 3)
-    >>> kx.shape.as_list(), ky.shape.as_list()
-    ([1, 3, 3, 1], [3, 1, 3, 1])
-    """
-    return _depthwise_filter(kernel, channels, "x"), _depthwise_filter(kernel, channels, "y")
-
-
-def _depthwise_filter(kernel: tf.Tensor, channels, along: str) -> tf.Tensor:
-    """One of :func:`depthwise_kernels`' filters: (1, K, channels, 1) along x, (K, 1, channels, 1) along y."""
-    shape = [1, -1, 1, 1] if along == "x" else [-1, 1, 1, 1]
-    return tf.tile(tf.reshape(kernel, shape), [1, 1, channels, 1])
-
-
-#: The y pass runs on a view of the same memory with up to this many channels.
-#: Along y every column of every channel is blurred on its own, so
-#: ``(N, H, W, C)`` can be read as ``(N, H, W / d, d * C)`` for any divisor
-#: ``d`` of W.  The depthwise convolution vectorises over channels, and C = 3
-#: fills few of a CPU's vector lanes.  Measured for one blur (x and y) on
-#: 2 CPU cores, 3 channels, with the plain y pass, the whole row as channels
-#: (``d = W``), and this view:
-#:
-#: - 512 px, 15 taps: 3.36, 2.68 and 2.68 ms;
-#: - 512 px, 69 taps: 13.1, 9.2 and 7.8 ms;
-#: - 2048 px, 69 taps: 197, 193 and 122 ms.
-#:
-#: With 9 channels (3 grid cells) at 512 px: 4.25 ms plain against 3.57 ms
-#: at 15 taps, and 14.9 against 11.3 ms at 69 taps.  Views of 96 to 384
-#: channels did about equally well.  The numbers are the same bit for bit.
-Y_VIEW_CHANNELS = 192
-
-
-def _y_view_channels(width, channels):
-    """``d * channels`` for the largest divisor ``d`` of ``width`` with ``d * channels <= Y_VIEW_CHANNELS``.
-
-    Plain integers in, an integer out; tensors (shapes unknown until run
-    time) in, a scalar tensor out.  ``d`` is 1 when ``channels`` alone exceed
-    the limit.
-
-    Examples
-    --------
-    >>> _y_view_channels(512, 3), _y_view_channels(500, 9), _y_view_channels(509, 3), _y_view_channels(64, 300)
-    (192, 180, 3, 300)
-    """
-    if isinstance(width, int) and isinstance(channels, int):
-        most = max(1, Y_VIEW_CHANNELS // channels)
-        return channels * max(d for d in range(1, most + 1) if width % d == 0)
-    width, channels = tf.cast(width, tf.int32), tf.cast(channels, tf.int32)
-    candidates = tf.range(1, tf.maximum(1, Y_VIEW_CHANNELS // channels) + 1)
-    return channels * tf.reduce_max(tf.where(width % candidates == 0, candidates, 1))
-
-
-def direct_blur_with_kernel(images: tf.Tensor, kernel: tf.Tensor) -> tf.Tensor:
-    """The article's blur: two depthwise convolutions (x first, then y), ``SAME`` zero padding.
-
-    The y pass runs on an ``(N, H, W / d, d * C)`` view of the same memory
-    (:data:`Y_VIEW_CHANNELS`), which gives the same numbers faster.
-
-    Parameters
-    ----------
-    images : tf.Tensor, shape (N, H, W, C)
-    kernel : tf.Tensor, shape (K,)
-
-    Returns
-    -------
-    tf.Tensor, shape (N, H, W, C)
-
-    Examples
-    --------
-    >>> import tensorflow as tf
-    >>> x = tf.ones((1, 4, 4, 3))
-    >>> y = direct_blur_with_kernel(x, tf.constant([0.0, 1.0, 0.0]))
-    >>> bool(tf.reduce_all(y == x))
-    True
-    """
-    # Static sizes where they are known (always, when eager): fewer ops than reading tf.shape.
-    shape = images.shape.as_list() if images.shape.is_fully_defined() else tf.shape(images)
-    channels, width = shape[3], shape[2]
-    k = tf.cast(kernel, images.dtype)
-    strides = [1, 1, 1, 1]
-    out = tf.nn.depthwise_conv2d(images, _depthwise_filter(k, channels, "x"), strides=strides, padding="SAME")
-    view_channels = _y_view_channels(width, channels)
-    kernel_y = _depthwise_filter(k, view_channels, "y")
-    view = tf.reshape(out, [shape[0], shape[1], -1, view_channels])
-    return tf.reshape(tf.nn.depthwise_conv2d(view, kernel_y, strides=strides, padding="SAME"), shape)
-
-
-def adjoint_kernel(kernel: tf.Tensor) -> tf.Tensor:
-    """The 1-D kernel whose ``SAME`` correlation is the adjoint (transpose) of ``kernel``'s.
-
-    Backpropagating through a blur means correlating with the reversed
-    kernel, centred on the other side.  ``SAME`` centres a kernel of ``K``
-    taps at ``(K - 1) // 2``, so for an odd ``K`` the reversed kernel is the
-    adjoint as it stands (for the article's symmetric kernels it is the kernel
-    itself); for an even ``K`` a trailing zero tap moves its centre by one.
-
-    Parameters
-    ----------
-    kernel : tf.Tensor, shape (K,)
-
-    Returns
-    -------
-    tf.Tensor, shape (K,) for odd ``K``, (K + 1,) for even ``K``
-
-    Examples
-    --------
-    >>> import tensorflow as tf
-    >>> adjoint_kernel(tf.constant([1.0, 2.0, 3.0, 4.0])).numpy()
-    array([4., 3., 2., 1., 0.], dtype=float32)
-    """
-    reversed_kernel = tf.reverse(tf.reshape(kernel, [-1]), [0])
-    trail = 1 - tf.size(reversed_kernel) % 2
-    return tf.pad(reversed_kernel, [[0, trail]])
-
-
-# Fast FFT lengths (products of 2, 3 and 5) up to 2**16: linear correlation by
-# FFT pads each axis to the first of these >= size + taps - 1.
-_FAST_LENGTHS = np.array(
-    sorted(2**a * 3**b * 5**c for a in range(17) for b in range(11) for c in range(7) if 2**a * 3**b * 5**c <= 2**16),
-    dtype=np.int32,
-)
-
-
-def _fast_length(n: tf.Tensor) -> tf.Tensor:
-    table = tf.constant(_FAST_LENGTHS)
-    return tf.reduce_min(tf.boolean_mask(table, table >= n))
-
-
-def _correlation_filter(kernel: tf.Tensor, length: tf.Tensor) -> tf.Tensor:
-    """Circular filter ``h`` with ``h[m] = kernel[(K - 1) // 2 - m]`` (indices mod ``length``).
-
-    Circular convolution with ``h`` is ``SAME`` correlation with ``kernel``
-    wherever the zero padding is at least as long as the kernel's reach.
-    """
-    taps = tf.size(kernel)
-    after = taps - 1 - (taps - 1) // 2
-    padded = tf.pad(tf.reverse(kernel, [0]), [[0, length - taps]])
-    return tf.roll(padded, shift=-after, axis=0)
-
-
-def fft_blur_with_kernel(images: tf.Tensor, kernel: tf.Tensor) -> tf.Tensor:
-    """:func:`blur_with_kernel` computed with FFTs: same numbers, cost independent of ``K``.
-
-    Each axis is zero-padded to a fast FFT length of at least ``size + K - 1``,
-    so the circular convolution equals the linear, ``SAME``, zero-padded one
-    (up to float rounding, about 1e-7 of the image's range in float32).
-
-    Parameters
-    ----------
-    images : tf.Tensor, shape (N, H, W, C), float32 or float64
-    kernel : tf.Tensor, shape (K,)
-
-    Returns
-    -------
-    tf.Tensor, shape (N, H, W, C)
+    ndarray or tf.Tensor
+        Same kind and dtype; shape (N, H, W, C), or (N, H - K + 1, W - K + 1,
+        C) for ``border="valid"``.
 
     Examples
     --------
     >>> import numpy as np
-    >>> import tensorflow as tf
-    >>> import hybridnb as hn
-    >>> x = tf.random.stateless_uniform((1, 20, 24, 3), seed=(1, 2), dtype=tf.float64)
-    >>> k = tf.constant(hn.make_gauss_blur_kernel(9, 2.0))
-    >>> direct = blur_with_kernel(x, k, method="direct")
-    >>> bool(np.allclose(fft_blur_with_kernel(x, k), direct, rtol=0, atol=1e-12))
-    True
+    >>> x = np.ones((1, 4, 4, 3))
+    >>> blur_with_kernel(x, [0.25, 0.5, 0.25])[0, :, 0, 0]
+    array([0.5625, 0.75  , 0.75  , 0.5625])
+    >>> blur_with_kernel(x, [0.25, 0.5, 0.25], border="mirror")[0, :, 0, 0]
+    array([1., 1., 1., 1.])
+    >>> blur_with_kernel(x, [0.25, 0.5, 0.25], border="valid").shape
+    (1, 2, 2, 3)
     """
-    kernel = tf.cast(tf.reshape(kernel, [-1]), images.dtype)
-    shape = tf.shape(images)
-    height, width = shape[1], shape[2]
-    taps = tf.size(kernel)
-    length_h, length_w = _fast_length(height + taps - 1), _fast_length(width + taps - 1)
-    complex_dtype = tf.complex64 if images.dtype == tf.float32 else tf.complex128
-    filter_y = tf.signal.fft(tf.cast(_correlation_filter(kernel, length_h), complex_dtype))
-    filter_x = tf.signal.rfft(_correlation_filter(kernel, length_w))
-    lengths = tf.stack([length_h, length_w])
-    channels_first = tf.transpose(images, [0, 3, 1, 2])
-    spectrum = tf.signal.rfft2d(channels_first, fft_length=lengths)
-    spectrum = spectrum * filter_y[:, tf.newaxis] * filter_x[tf.newaxis, :]
-    blurred = tf.signal.irfft2d(spectrum, fft_length=lengths)[:, :, :height, :width]
-    return tf.transpose(blurred, [0, 2, 3, 1])
+    check_choice("method", method, BLUR_METHODS)
+    check_choice("border", border, BORDERS)
+    if is_tensor(images):
+        from .blur_tf import blur_tensor
+
+        return blur_tensor(images, kernel, method, positive, border)
+    return _blur_numpy(as_float_array(images), kernel, method, positive, border)
 
 
-def blur_with_kernel(images: tf.Tensor, kernel: tf.Tensor, method: str = "auto", positive: bool = False) -> tf.Tensor:
-    """Blur an NHWC batch with a separable 1-D kernel (x first, then y).
-
-    The numbers are those of the article's separable depthwise convolution
-    with ``SAME`` zero padding whichever method computes them.
-
-    Parameters
-    ----------
-    images : tf.Tensor, shape (N, H, W, C)
-    kernel : tf.Tensor, shape (K,), same dtype as ``images``
-    method : {"auto", "direct", "fft"}, optional
-        ``"direct"``: the depthwise convolutions (cost grows with ``K``);
-        ``"fft"``: :func:`fft_blur_with_kernel` (cost independent of ``K``);
-        ``"auto"`` (default): FFT from :func:`fft_min_taps` taps on
-        (101 in float32, 9 in float64), where it is the faster.
-    positive : bool, optional
-        The images are non-negative (light), so the exact blur is too.  FFT
-        rounding (about 1e-7 of the largest value in float32) can take the
-        darkest results to zero or below, where a following fractional power
-        or its gradient is not finite; with ``positive=True`` FFT results are
-        clamped to the smallest normal number.  The direct method needs no
-        clamp and gets none.
-
-    Returns
-    -------
-    tf.Tensor, shape (N, H, W, C)
-
-    Examples
-    --------
-    >>> import tensorflow as tf
-    >>> x = tf.ones((1, 4, 4, 3))
-    >>> y = blur_with_kernel(x, tf.constant([0.0, 1.0, 0.0]))
-    >>> bool(tf.reduce_all(y == x))
-    True
-    """
-    if method not in BLUR_METHODS:
-        raise ValueError(f"method must be one of {BLUR_METHODS}, got {method!r}")
-    if method == "direct":
-        return direct_blur_with_kernel(images, kernel)
-
-    def by_fft():
-        out = fft_blur_with_kernel(images, kernel)
-        return tf.maximum(out, np.finfo(images.dtype.as_numpy_dtype).tiny) if positive else out
-
-    if method == "fft":
-        return by_fft()
-    threshold = fft_min_taps(images.dtype)
-    taps = tf.reshape(kernel, [-1]).shape[0]
-    if taps is not None or threshold == float("inf"):  # decided when the graph is built
-        use_fft = taps is not None and taps >= threshold
-        return by_fft() if use_fft else direct_blur_with_kernel(images, kernel)
-    return tf.cond(tf.size(kernel) >= threshold, by_fft, lambda: direct_blur_with_kernel(images, kernel))
-
-
-def gauss_blur(images: ArrayT, kernel_size: int, sigma: float, method: str = "auto") -> ArrayT:
+def gauss_blur(images: ArrayT, kernel_size: int, sigma: float, method: str = "auto", *, border: str = "zero") -> ArrayT:
     """Gaussian-blur images with the article's kernel and separable convolution.
 
     Parameters
@@ -323,12 +103,14 @@ def gauss_blur(images: ArrayT, kernel_size: int, sigma: float, method: str = "au
     method : {"auto", "direct", "fft"}, optional
         How to compute it (see :func:`blur_with_kernel`); the numbers agree
         to float rounding.
+    border : {"zero", "mirror", "valid"}, optional
+        ``"zero"`` (``SAME`` padding, the article's: borders darken) by
+        default; ``"mirror"`` for pictures that are shown.
 
     Returns
     -------
     ndarray or tf.Tensor
-        Same kind, shape and dtype as ``images``.  Borders are zero-padded
-        (``SAME``), so they darken, as in the article.
+        Same kind, shape and dtype as ``images`` (smaller with ``"valid"``).
 
     Raises
     ------
@@ -346,53 +128,98 @@ def gauss_blur(images: ArrayT, kernel_size: int, sigma: float, method: str = "au
     ((1, 32, 32, 3), 0.5)
     """
     kernel = make_gauss_blur_kernel(kernel_size, sigma)
-    is_numpy = not isinstance(images, (tf.Tensor, tf.Variable))
-    if is_numpy:
-        images = np.asarray(images)
-        if not np.issubdtype(images.dtype, np.floating):
-            images = images.astype(np.float64)
+    if not is_tensor(images):
+        images = as_float_array(images)
     ndim = len(images.shape)
     if ndim not in (3, 4):
         raise ValueError(f"expected (N, H, W, C) or (H, W, C) images, got shape {tuple(images.shape)}")
-    x = tf.convert_to_tensor(images)
-    if ndim == 3:
-        x = x[tf.newaxis]
-    out = blur_with_kernel(x, tf.constant(kernel, dtype=x.dtype), method)
-    if ndim == 3:
-        out = out[0]
-    return out.numpy() if is_numpy else out
+    batch = images[None] if ndim == 3 else images
+    out = blur_with_kernel(batch, kernel, method, border=border)
+    return out[0] if ndim == 3 else out
 
 
-def blur_with_kernel_2d(images: tf.Tensor, kernel_2d: tf.Tensor) -> tf.Tensor:
-    """Blur an NHWC batch with a full 2-D kernel in one depthwise convolution.
+def lowpass(image: ArrayT, sigma: float) -> ArrayT:
+    """Gaussian blur of an (H, W, C) or (N, H, W, C) picture with mirrored borders.
 
-    The non-separable way, kept for comparison: a K x K kernel costs K**2
-    multiply-adds per pixel and channel, where :func:`blur_with_kernel`
-    (x then y) costs 2 K.  For a separable kernel (a Gaussian:
-    ``np.outer(k, k)``) both give the same picture.
+    ``kernel_size_for(sigma)`` taps (+-3 sigma); ``sigma = 0`` returns the
+    picture as it is.
 
-    Parameters
-    ----------
-    images : tf.Tensor, shape (N, H, W, C)
-    kernel_2d : tf.Tensor, shape (K, K)
+    Examples
+    --------
+    A constant picture stays constant, border included (no dark frame):
 
-    Returns
-    -------
-    tf.Tensor, shape (N, H, W, C)
-        ``SAME`` zero padding, as :func:`blur_with_kernel`.
+    >>> import numpy as np
+    >>> out = lowpass(np.full((16, 16, 3), 0.5), 3.0)
+    >>> bool(np.allclose(out, 0.5))
+    True
+    """
+    if sigma == 0:
+        return image if is_tensor(image) else as_float_array(image).copy()
+    return gauss_blur(image, kernel_size_for(sigma), sigma, border="mirror")
+
+
+def highpass(image: ArrayT, sigma: float) -> ArrayT:
+    """``image - lowpass(image, sigma)``: the detail finer than ``sigma``.
 
     Examples
     --------
     >>> import numpy as np
-    >>> import tensorflow as tf
-    >>> k = np.array([0.25, 0.5, 0.25])
-    >>> x = tf.random.uniform((1, 8, 8, 3), dtype=tf.float64)
-    >>> full = blur_with_kernel_2d(x, tf.constant(np.outer(k, k)))
-    >>> separable = blur_with_kernel(x, tf.constant(k))
-    >>> bool(np.allclose(full, separable))
+    >>> bool(np.allclose(highpass(np.full((8, 8, 3), 0.7), 2.0), 0.0))
     True
     """
-    channels = images.shape[-1]
-    k = tf.cast(kernel_2d, images.dtype)
-    k = tf.tile(k[:, :, tf.newaxis, tf.newaxis], [1, 1, channels, 1])
-    return tf.nn.depthwise_conv2d(images, k, strides=[1, 1, 1, 1], padding="SAME")
+    if not is_tensor(image):
+        image = as_float_array(image)
+    return image - lowpass(image, sigma)
+
+
+# --- the NumPy computation -------------------------------------------------------
+
+
+def _blur_numpy(images: np.ndarray, kernel, method: str, positive: bool, border: str) -> np.ndarray:
+    if images.ndim != 4:
+        raise ValueError(f"expected (N, H, W, C) images, got shape {images.shape}")
+    kernel = np.asarray(kernel, dtype=images.dtype).reshape(-1)
+    use_fft = method == "fft" or (method == "auto" and kernel.size >= NUMPY_FFT_MIN_TAPS)
+    out = images
+    for axis in (2, 1):  # x first, then y, as the article
+        out = _correlate_along(_pad_along(out, kernel.size, axis, border), kernel, axis, use_fft)
+    if positive and use_fft:
+        out = np.maximum(out, np.finfo(out.dtype).tiny)
+    return out
+
+
+def _pad_along(a: np.ndarray, taps: int, axis: int, border: str) -> np.ndarray:
+    """Pad ``a`` along ``axis`` so that a valid correlation gives the border's result."""
+    if border == "valid":
+        return a
+    before = (taps - 1) // 2
+    widths = [(0, 0)] * a.ndim
+    widths[axis] = (before, taps - 1 - before)
+    # np.pad mirrors repeatedly when the kernel is wider than the picture
+    return np.pad(a, widths, mode="constant" if border == "zero" else "symmetric")
+
+
+def _correlate_along(a: np.ndarray, kernel: np.ndarray, axis: int, use_fft: bool) -> np.ndarray:
+    """``out[j] = sum_i kernel[i] a[j + i]`` along ``axis``, for every full window."""
+    taps, length = kernel.size, a.shape[axis]
+    n = length - taps + 1
+    if n < 1:
+        raise ValueError(f"a {taps}-tap kernel does not fit in {length} pixels without padding")
+    if not use_fft:
+        out = np.zeros((*a.shape[:axis], n, *a.shape[axis + 1 :]), dtype=a.dtype)
+        index = [slice(None)] * a.ndim
+        for i, weight in enumerate(kernel):
+            index[axis] = slice(i, i + n)
+            out += weight * a[tuple(index)]
+        return out
+    # Circular convolution with the reversed kernel, over the padded length: the
+    # last n outputs are the full windows and never wrap around.
+    reversed_kernel = np.zeros(length, dtype=a.dtype)
+    reversed_kernel[:taps] = kernel[::-1]
+    shape = [1] * a.ndim
+    shape[axis] = -1
+    spectrum = np.fft.rfft(a, axis=axis) * np.fft.rfft(reversed_kernel).reshape(shape)
+    full = np.fft.irfft(spectrum, n=length, axis=axis)
+    index = [slice(None)] * a.ndim
+    index[axis] = slice(taps - 1, length)
+    return full[tuple(index)].astype(a.dtype, copy=False)

@@ -12,16 +12,26 @@ is gamma: done on display values, the blur averages codes, not light.  With
 ``linear=True`` the same sum is formed in linear light (``x ** 2.2``) and
 converted back, which fixes the second fault but not the first (negative
 light has no display value, so it is clipped before the conversion).
+
+:func:`classic_split` is the formula, once, for NumPy arrays and tensors
+alike: :func:`classic_hybrid` shows it, and the optimisers start from it
+(:mod:`hybridnb.optimize.start`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
+from ..arrays import clip
+from ..checks import check_number, check_picture
 from ..imaging.color import GAMMA, linear_to_srgb, srgb_to_linear
-from .lowpass import highpass, lowpass
+from .blur import blur_with_kernel
+from .kernels import kernel_size_for, make_gauss_blur_kernel
+
+ArrayT = TypeVar("ArrayT")
 
 
 @dataclass(frozen=True)
@@ -62,15 +72,51 @@ class ClassicResult:
         return np.where(over >= under, over, -under)
 
 
-def _check_pair(img_precise, img_blurred) -> tuple[np.ndarray, np.ndarray]:
-    near = np.asarray(img_precise, dtype=np.float64)
-    far = np.asarray(img_blurred, dtype=np.float64)
-    if near.ndim != 3 or near.shape != far.shape:
-        raise ValueError(f"expected two (H, W, C) pictures of one shape, got {near.shape} and {far.shape}")
-    for name, a in (("img_precise", near), ("img_blurred", far)):
-        if not np.all(np.isfinite(a)) or a.min() < 0 or a.max() > 1:
-            raise ValueError(f"{name} must hold values in [0, 1]")
-    return near, far
+def classic_split(
+    img_precise: ArrayT,
+    img_blurred: ArrayT,
+    kernel_precise,
+    kernel_blurred,
+    *,
+    linear: bool = False,
+    gamma=GAMMA,
+    border: str = "mirror",
+) -> ArrayT:
+    """The unclipped classic sum ``lowpass(far) + near - lowpass(near)`` of NHWC batches.
+
+    NumPy arrays or tensors (the optimisers' start computes it in the graph).
+
+    Parameters
+    ----------
+    img_precise, img_blurred : ndarray or tf.Tensor, shape (N, H, W, C), values in [0, 1]
+    kernel_precise, kernel_blurred : array_like or tf.Tensor, shape (K,)
+        The two low-pass kernels (see :func:`hybridnb.make_gauss_blur_kernel`).
+    linear : bool, optional
+        Form the sum in linear light (``x ** gamma``); the result is then
+        light, not display values.
+    gamma : float or scalar tensor, optional
+    border : {"mirror", "zero"}, optional
+        The blurs' border (:mod:`hybridnb.filters.blur`).
+
+    Returns
+    -------
+    ndarray or tf.Tensor, same shape: display values, or light with ``linear``
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> grey = np.full((1, 8, 8, 3), 0.5)
+    >>> bool(np.allclose(classic_split(grey, grey, [0.25, 0.5, 0.25], [0.25, 0.5, 0.25]), 0.5))
+    True
+    """
+    near, far = img_precise, img_blurred
+    if linear:
+        near, far = srgb_to_linear(near, gamma), srgb_to_linear(far, gamma)
+    return (
+        blur_with_kernel(far, kernel_blurred, border=border)
+        + near
+        - blur_with_kernel(near, kernel_precise, border=border)
+    )
 
 
 def classic_hybrid(
@@ -92,8 +138,9 @@ def classic_hybrid(
         Seen from afar: only its structure coarser than ``sigma_blurred`` is kept.
     sigma_precise, sigma_blurred : float
         Gaussian standard deviations in pixels (see
-        :func:`hybridnb.sigma_to_cutoff` for the matching frequencies).
-        Both filters mirror the borders (:func:`hybridnb.filters.lowpass`).
+        :func:`hybridnb.sigma_to_cutoff` for the matching frequencies), with
+        ``kernel_size_for(sigma)`` taps (+-3 sigma).  Both filters mirror the
+        borders, so the hybrid has no dark frame.
     linear : bool, optional
         Form the sum in linear light (``x ** gamma``) instead of on display
         values (the original recipe, default).
@@ -116,16 +163,17 @@ def classic_hybrid(
     >>> result.out_of_range > 0  # the sum leaves [0, 1] somewhere
     True
     """
-    near, far = _check_pair(img_precise, img_blurred)
-    for name, s in (("sigma_precise", sigma_precise), ("sigma_blurred", sigma_blurred)):
-        if not (np.isfinite(s) and s > 0):
-            raise ValueError(f"{name} must be a positive number, got {s!r}")
-    if linear:
-        near, far = srgb_to_linear(near, gamma), srgb_to_linear(far, gamma)
-    unclipped = lowpass(far, sigma_blurred) + highpass(near, sigma_precise)
+    near = check_picture("img_precise", img_precise).astype(np.float64)
+    far = check_picture("img_blurred", img_blurred, near.shape[:2]).astype(np.float64)
+    kernels = [
+        make_gauss_blur_kernel(kernel_size_for(sigma), sigma)
+        for sigma in (check_number(name, value, positive=True) for name, value in
+                      (("sigma_precise", sigma_precise), ("sigma_blurred", sigma_blurred)))
+    ]  # fmt: skip
+    unclipped = classic_split(near[None], far[None], *kernels, linear=linear, gamma=gamma)[0]
     out_of_range = int(np.count_nonzero((unclipped < 0) | (unclipped > 1)))
     # Clip first: a negative value has no power (x ** (1 / gamma) is NaN).
-    image = np.clip(unclipped, 0.0, 1.0)
+    image = clip(unclipped, 0.0, 1.0)
     if linear:
         image = linear_to_srgb(image, gamma)
     return ClassicResult(image=image, unclipped=unclipped, out_of_range=out_of_range, linear=bool(linear))

@@ -1,10 +1,19 @@
-"""Gaussian kernel construction (kept apart from applying it, see ``blur``)."""
+"""Gaussian kernel construction (kept apart from applying it, see :mod:`hybridnb.filters.blur`).
+
+Three questions about a kernel are answered here, each once: its taps
+(:func:`make_gauss_blur_kernel`, the article's formula), how many taps a
+sigma needs (:func:`kernel_size_for`) and how a kernel chosen for one
+picture size carries over to another (:func:`scale_blur`); and what it does
+to fine detail (:func:`frequency_response` and friends, notebook 02).
+"""
 
 from __future__ import annotations
 
 import math
 
 import numpy as np
+
+from ..checks import check_count, check_number
 
 
 def make_gauss_blur_kernel(size: int, sigma: float) -> np.ndarray:
@@ -43,15 +52,72 @@ def make_gauss_blur_kernel(size: int, sigma: float) -> np.ndarray:
     array([0.00881223, 0.02714358, 0.06511406, 0.12164907, 0.17699836,
            0.20056541])
     """
-    if isinstance(size, bool) or int(size) != size or size < 1:
-        raise ValueError(f"kernel size must be a positive integer, got {size!r}")
-    if not (math.isfinite(sigma) and sigma > 0):
-        raise ValueError(f"sigma must be a positive number, got {sigma!r}")
-    size = int(size)
+    size = check_count("kernel size", size)
+    sigma = check_number("sigma", sigma, positive=True)
     center = (size - 1) // 2
     x2 = (center - np.arange(size, dtype=np.float64)) ** 2
-    result = np.exp(-x2 / (2.0 * float(sigma) ** 2))
+    result = np.exp(-x2 / (2.0 * sigma**2))
     return result / np.sum(result)
+
+
+def kernel_size_for(sigma: float, truncate: float = 3.0) -> int:
+    """The odd number of taps that covers ``+-truncate`` sigma: ``2 * ceil(truncate * sigma) + 1``.
+
+    Three sigmas keep all but 0.3 % of the Gaussian's weight
+    (:func:`truncated_weight`).  The article's 15 taps for sigma 3 reach
+    ``7 / 3`` sigma.
+
+    Examples
+    --------
+    >>> kernel_size_for(1.0), kernel_size_for(2.5), kernel_size_for(3.0, truncate=7 / 3)
+    (7, 17, 15)
+    """
+    sigma = check_number("sigma", sigma, positive=True)
+    return 2 * math.ceil(round(truncate * sigma, 9)) + 1
+
+
+def scale_sigma(sigma: float, size: int, reference_size: int = 512) -> float:
+    """A sigma chosen for ``reference_size`` pixels, for ``size`` pixels: the same blur relative to the picture.
+
+    Examples
+    --------
+    >>> scale_sigma(3.0, 1024), scale_sigma(2.0, 128, reference_size=256)
+    (6.0, 1.0)
+    """
+    sigma = check_number("sigma", sigma, positive=True)
+    return sigma * check_count("size", size) / check_count("reference_size", reference_size)
+
+
+def scale_blur(kernel_size: int, sigma: float, size: int, reference_size: int = 512) -> tuple[int, float]:
+    """A blur chosen for ``reference_size`` pixels, carried over to ``size`` pixels.
+
+    The same blur *relative to the picture* (the same cutoff in cycles per
+    picture, so the hybrid looks the same at any resolution): sigma scales
+    with the size, and so do the taps, kept odd and at least 3 (at most
+    ``2 * size - 1``, see :func:`hybridnb.checks.check_kernel_fits`).
+
+    Parameters
+    ----------
+    kernel_size, sigma : int, float
+        The blur at ``reference_size`` (the article: 15 taps, sigma 3 at 512 px).
+    size : int
+        The picture side to carry it to.
+    reference_size : int, optional
+
+    Returns
+    -------
+    (int, float)
+        Taps and sigma for ``size``.
+
+    Examples
+    --------
+    >>> scale_blur(15, 3.0, 512), scale_blur(15, 3.0, 1024), scale_blur(15, 3.0, 128)
+    ((15, 3.0), (31, 6.0), (5, 0.75))
+    """
+    kernel_size = check_count("kernel_size", kernel_size)
+    sigma = scale_sigma(sigma, size, reference_size)
+    taps = max(3, round(kernel_size * size / reference_size) | 1)
+    return min(taps, 2 * size - 1), sigma
 
 
 # --- what a kernel does to frequencies ----------------------------------------
@@ -94,8 +160,7 @@ def frequency_response(kernel: np.ndarray, n: int = 257) -> tuple[np.ndarray, np
     left even at 0.5 cycles per pixel, where an ideal Gaussian leaves none.
     """
     kernel = np.asarray(kernel, dtype=np.float64).reshape(-1)
-    if isinstance(n, bool) or int(n) != n or n < 2:
-        raise ValueError(f"n must be an integer >= 2, got {n!r}")
+    n = check_count("n", n, minimum=2)
     freqs = np.linspace(0.0, 0.5, int(n))
     taps = np.arange(kernel.size, dtype=np.float64)
     response = np.exp(-2j * np.pi * np.outer(freqs, taps)) @ kernel

@@ -1,5 +1,10 @@
 """What a picture looks like from afar.
 
+The *far view* of the article, :func:`far_view`, blurs a picture in linear
+light and shows it back in display values; it is written once here and
+serves the article's loss (on tensors), the classic split and the notebooks
+(on NumPy arrays).
+
 Three scales describe one Gaussian blur of standard deviation ``sigma``
 pixels, used throughout (the article's kernel, the classic recipe's filters,
 the eye):
@@ -23,10 +28,17 @@ cycles per degree and falls to half its peak at 20.3 cycles per degree;
 from __future__ import annotations
 
 import math
+from typing import TypeVar
 
 import numpy as np
 
+from ..arrays import as_float_array, clip, is_tensor
+from ..checks import check_count, check_number
 from ..imaging.color import GAMMA, linear_to_srgb, srgb_to_linear
+from .blur import blur_with_kernel, lowpass
+from .kernels import make_gauss_blur_kernel
+
+ArrayT = TypeVar("ArrayT")
 
 #: Half-amplitude frequency of a unit-sigma Gaussian, in cycles per pixel.
 HALF_AMPLITUDE = math.sqrt(math.log(2.0) / 2.0) / math.pi
@@ -68,9 +80,7 @@ def shrink_linear(image: np.ndarray, factor: int, gamma: float = GAMMA) -> np.nd
     >>> round(float(shrink_linear(stripes, 2)[0, 0, 0]), 2)
     0.73
     """
-    if isinstance(factor, bool) or int(factor) != factor or factor < 1:
-        raise ValueError(f"factor must be a positive integer, got {factor!r}")
-    factor = int(factor)
+    factor = check_count("factor", factor)
     image = np.asarray(image, dtype=np.float64)
     h, w, c = image.shape
     h, w = h - h % factor, w - w % factor
@@ -221,26 +231,77 @@ def simulate_viewing(
     >>> bool(np.array_equal(simulate_viewing(board, 0.01), board))
     True
     """
-    from .lowpass import lowpass
-
-    if not (np.isfinite(distance) and distance > 0):
-        raise ValueError(f"distance must be a positive number, got {distance!r}")
+    distance = check_number("distance", distance, positive=True)
     image = np.asarray(image, dtype=np.float64)
     sigma = float(eye_sigma(image.shape[1], distance, width, acuity_cpd))
     if sigma < 0.25:  # the eye resolves every pixel: nothing to blur
         return image.copy()
     light = lowpass(srgb_to_linear(image, gamma), sigma)
-    return linear_to_srgb(np.clip(light, 0.0, 1.0), gamma)
+    return linear_to_srgb(clip(light, 0.0, 1.0), gamma)
+
+
+def far_view_parts(
+    images: ArrayT, kernel, gamma=GAMMA, *, border: str = "zero", method: str = "auto"
+) -> tuple[ArrayT, ArrayT, ArrayT]:
+    """The far view and its intermediates: ``light = x ** gamma``, ``blurred = blur(light)``, ``far``.
+
+    ``far = blurred ** (1 / gamma)`` is :func:`far_view`; the article's
+    hand-written gradient (:mod:`hybridnb.optimize.article`) reuses the
+    intermediates.  NumPy arrays or tensors, (N, H, W, C).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> light, blurred, far = far_view_parts(np.full((1, 5, 5, 3), 0.5), [0.25, 0.5, 0.25], border="mirror")
+    >>> round(float(light[0, 2, 2, 0]), 4), round(float(far[0, 2, 2, 0]), 4)
+    (0.2176, 0.5)
+    """
+    light = srgb_to_linear(images, gamma)
+    blurred = blur_with_kernel(light, kernel, method, positive=True, border=border)
+    return light, blurred, linear_to_srgb(blurred, gamma)
+
+
+def far_view(images: ArrayT, kernel, gamma=GAMMA, *, border: str = "zero", method: str = "auto") -> ArrayT:
+    """The article's view from afar: ``blur(x ** gamma) ** (1 / gamma)``.
+
+    Display values are decoded to light, blurred with the separable kernel
+    (:func:`hybridnb.filters.blur.blur_with_kernel`) and encoded back: the
+    eye averages photons, not codes.
+
+    Parameters
+    ----------
+    images : ndarray or tf.Tensor, shape (N, H, W, C), values in [0, 1]
+    kernel : array_like or tf.Tensor, shape (K,)
+        1-D blur kernel (see :func:`hybridnb.make_gauss_blur_kernel`).
+    gamma : float or scalar tensor, optional
+    border : {"zero", "mirror", "valid"}, optional
+        The article's zero padding by default (its borders darken); use
+        ``"mirror"`` for a view that is shown.
+    method : {"auto", "direct", "fft"}, optional
+        How the blur is computed (:func:`hybridnb.filters.blur.blur_with_kernel`).
+
+    Returns
+    -------
+    ndarray or tf.Tensor, same kind and shape as ``images`` (smaller with ``"valid"``)
+
+    Examples
+    --------
+    >>> import tensorflow as tf
+    >>> import hybridnb as hn
+    >>> k = tf.constant(hn.make_gauss_blur_kernel(5, 1.0), tf.float32)
+    >>> round(float(hn.far_view(tf.fill((1, 9, 9, 3), 0.5), k)[0, 4, 4, 0]), 6)
+    0.5
+    """
+    return far_view_parts(images, kernel, gamma, border=border, method=method)[2]
 
 
 def blur_linear(image: np.ndarray, kernel_size: int, sigma: float, gamma: float = GAMMA) -> np.ndarray:
-    """Gaussian-blur a picture in linear light: ``blur(x ** gamma) ** (1 / gamma)``.
+    """Gaussian-blur a picture in linear light: :func:`far_view` with a kernel made for you.
 
-    The article's view from afar (its ``loss_gauss`` compares pictures
-    through it), for NumPy pictures: decode to light, blur with the
-    article's separable kernel (:func:`hybridnb.gauss_blur`), encode back.
-    Blurring the display codes directly would darken fine bright detail
-    (see :func:`hybridnb.patterns.stripe_chart`).
+    For (H, W, C) or (N, H, W, C) pictures, NumPy or tensors, with the
+    article's kernel (:func:`hybridnb.make_gauss_blur_kernel`) and its zero
+    padding.  Blurring the display codes directly would darken fine bright
+    detail (see :func:`hybridnb.teaching.patterns.stripe_chart`).
 
     Parameters
     ----------
@@ -263,7 +324,9 @@ def blur_linear(image: np.ndarray, kernel_size: int, sigma: float, gamma: float 
     >>> round(float(blur_linear(stripes(32, 32), 9, 2.0)[16, 16, 0]), 2)
     0.73
     """
-    from .blur import gauss_blur
-
-    light = srgb_to_linear(np.asarray(image, dtype=np.float64), gamma)
-    return linear_to_srgb(np.clip(gauss_blur(light, kernel_size, sigma), 0.0, None), gamma)
+    kernel = make_gauss_blur_kernel(kernel_size, sigma)
+    if not is_tensor(image):
+        image = as_float_array(image)
+    batch = image[None] if len(image.shape) == 3 else image
+    out = far_view(batch, kernel, gamma)
+    return out[0] if len(image.shape) == 3 else out

@@ -1,13 +1,10 @@
-"""Image input and output, and the bundled sample pictures."""
+"""Reading and writing pictures: any file Pillow reads in, 8-bit PNG out."""
 
 from __future__ import annotations
 
-import contextlib
 import io
-import itertools
 import os
 import re
-import secrets
 import struct
 import warnings
 from pathlib import Path
@@ -16,18 +13,11 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ..checks import check_count
+from .files import write_file
+from .samples import resolve_picture
+
 PathOrBytes = str | os.PathLike | bytes | bytearray | memoryview | BinaryIO
-
-_SAMPLES_DIRS = (
-    Path(__file__).resolve().parent.parent / "imgs",  # installed wheel
-    Path(__file__).resolve().parent.parent.parent / "imgs",  # source checkout / editable
-)
-
-#: The default pair: a sharp, detailed portrait to see up close and a smooth,
-#: smiling one to see from afar, with their faces aligned.
-DEFAULT_NEAR = "hopper"
-DEFAULT_FAR = "astronaut"
-
 
 #: Largest picture read, in pixels (width x height): 120 megapixels covers every
 #: phone camera (108 MP modes included).  Larger ones are refused from their
@@ -185,7 +175,9 @@ def load_image(path_or_bytes: PathOrBytes, size: int | None = 512) -> np.ndarray
     Parameters
     ----------
     path_or_bytes : str, path, bytes or binary file
-        A PNG, JPEG or anything else Pillow reads.
+        A PNG, JPEG or anything else Pillow reads, or the name of a bundled
+        sample (``"hopper"``; an existing file of that name wins, see
+        :func:`hybridnb.imaging.samples.resolve_picture`).
     size : int or None, optional
         Side of the result in pixels; ``None`` keeps the cropped size.
 
@@ -216,13 +208,13 @@ def load_image(path_or_bytes: PathOrBytes, size: int | None = 512) -> np.ndarray
     Examples
     --------
     >>> import hybridnb as hn
-    >>> img = hn.load_image(hn.sample_images()["cat"], size=64)
+    >>> img = hn.load_image("cat", size=64)
     >>> img.shape, img.dtype, bool(0 <= img.min() and img.max() <= 1)
     ((64, 64, 3), dtype('float64'), True)
     """
-    if size is not None and (isinstance(size, bool) or int(size) != size or size < 1):
-        raise ValueError(f"size must be a positive integer, got {size!r}")
-    size = None if size is None else int(size)
+    size = None if size is None else check_count("size", size)
+    if isinstance(path_or_bytes, (str, os.PathLike)):
+        path_or_bytes = resolve_picture(path_or_bytes)
     label = _label(path_or_bytes)
     with _open(path_or_bytes, label) as image:
         array = _to_float_rgb(_decode(image, label, size))
@@ -257,34 +249,25 @@ def to_uint8(image: np.ndarray) -> np.ndarray:
     return np.round(np.clip(a, 0.0, 1.0) * 255.0).astype(np.uint8)
 
 
-def free_path(path: str | os.PathLike) -> Path:
-    """``path`` if nothing is there yet, else the first free ``stem-1``, ``stem-2``, ...
+def encode_image(image: np.ndarray, fmt: str = "PNG") -> bytes:
+    """Encode a float picture in [0, 1] as 8-bit ``fmt`` bytes (PNG by default).
 
     Examples
     --------
-    >>> import tempfile
-    >>> folder = Path(tempfile.mkdtemp())
-    >>> free_path(folder / "h.png").name
-    'h.png'
-    >>> _ = (folder / "h.png").write_bytes(b"")
-    >>> free_path(folder / "h.png").name
-    'h-1.png'
+    >>> encode_image(np.zeros((4, 4, 3)))[:4]
+    b'\\x89PNG'
     """
-    path = Path(path)
-    for n in itertools.count():
-        candidate = path if n == 0 else path.with_name(f"{path.stem}-{n}{path.suffix}")
-        if not candidate.exists():
-            return candidate
-    raise AssertionError("unreachable")  # pragma: no cover
+    buffer = io.BytesIO()
+    Image.fromarray(to_uint8(image)).save(buffer, format=fmt)
+    return buffer.getvalue()
 
 
-def save_image(image: np.ndarray, path: str | os.PathLike, *, overwrite: bool = True) -> Path:
+def save_image(image: np.ndarray, path: str | os.PathLike, *, overwrite: bool = True, beside: bool = False) -> Path:
     """Save a float image in [0, 1] as an 8-bit PNG (values outside are clipped).
 
-    The file is written whole or not at all: the picture is encoded in
-    memory, written to a temporary file beside ``path`` and moved into place,
-    so an error (a full disk, Ctrl-C) never leaves half a PNG, nor destroys
-    the file that was there.
+    The file is written whole or not at all (:func:`hybridnb.imaging.files.write_file`:
+    a temporary file beside ``path``, moved into place), so an error (a full
+    disk, Ctrl-C) never leaves half a PNG, nor destroys the file that was there.
 
     Parameters
     ----------
@@ -294,6 +277,9 @@ def save_image(image: np.ndarray, path: str | os.PathLike, *, overwrite: bool = 
     overwrite : bool, optional
         Replace an existing file (default).  With ``False`` an existing file
         raises ``FileExistsError`` and is left untouched (checked atomically).
+    beside : bool, optional
+        With ``overwrite=False``: when ``path`` exists, write to the first free
+        ``stem-1``, ``stem-2``, ... beside it instead of raising.
 
     Returns
     -------
@@ -312,53 +298,9 @@ def save_image(image: np.ndarray, path: str | os.PathLike, *, overwrite: bool = 
     >>> hn.save_image(np.zeros((8, 8, 3)), path, overwrite=False)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     FileExistsError: ... exists
+    >>> hn.save_image(np.zeros((8, 8, 3)), path, overwrite=False, beside=True).name
+    'grey-1.png'
     """
     path = Path(path)
-    buffer = io.BytesIO()
     fmt = Image.registered_extensions().get(path.suffix.lower(), "PNG") if path.suffix else "PNG"
-    Image.fromarray(to_uint8(image)).save(buffer, format=fmt)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.part")
-    try:
-        with open(temporary, "xb") as file:  # created with the usual permissions (umask)
-            file.write(buffer.getvalue())
-        if overwrite:
-            os.replace(temporary, path)
-        else:
-            _link_new(temporary, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-    return path
-
-
-def _link_new(temporary: Path, path: Path) -> None:
-    """Give ``temporary``'s content the name ``path`` unless ``path`` exists (atomically)."""
-    try:
-        os.link(temporary, path)
-    except FileExistsError:
-        raise FileExistsError(f"{path} exists") from None
-    except OSError:  # a file system without hard links: exclusive creation still never clobbers
-        try:
-            with open(path, "xb") as file:
-                file.write(temporary.read_bytes())
-        except FileExistsError:
-            raise FileExistsError(f"{path} exists") from None
-
-
-def sample_images() -> dict[str, Path]:
-    """Return the bundled sample pictures, name -> path (sorted by name).
-
-    See ``imgs/README.md`` for each picture's source and licence.  The
-    default pair is ``DEFAULT_NEAR`` / ``DEFAULT_FAR``.
-
-    Examples
-    --------
-    >>> import hybridnb as hn
-    >>> sorted(hn.sample_images())
-    ['astronaut', 'camera', 'cat', 'coffee', 'hopper']
-    """
-    for folder in _SAMPLES_DIRS:
-        found = sorted(folder.glob("*.png"))
-        if found:
-            return {p.stem: p for p in found}
-    raise FileNotFoundError("the sample pictures are missing from this installation")
+    return write_file(encode_image(image, fmt), path, overwrite=overwrite, beside=beside)

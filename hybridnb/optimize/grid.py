@@ -2,20 +2,16 @@
 
 The article compares ``m_precise`` = 0.1, 0.3 and 1.0 by training three
 models one after the other.  :func:`comparison_grid` trains every
-combination of ``m_precise`` and ``m_blurred`` at once.  The logits of all
-cells are one tensor with the cells side by side in the channels,
-``(1, H, W, 3 N)``, the weights are ``(N,)`` tensors, and
-:func:`hybridnb.losses.loss_and_gradient_side_by_side` sums each cell on its
-own, so the gradient of the summed loss with respect to cell ``i`` is exactly
-the gradient of cell ``i``'s loss.  Each cell therefore follows the same path
-as a :class:`hybridnb.HybridModel` trained alone with its weights.
-
-Why the channels and not the batch axis: TensorFlow's depthwise convolution
-vectorises over channels, and one picture's 3 colours leave most of a CPU's
-vector lanes idle.  With the cells in the channels a blur does the work of N
-pictures for little more than the time of one.  Measured with bench/grid.py:
-3 to 9 cells at 512 x 512 train in 0.7-0.87 of the time of the cells one by
-one, and in 0.2-0.5 at 64 and 128 px.
+combination of ``m_precise`` and ``m_blurred`` at once, in the same compiled
+loop as :meth:`hybridnb.HybridModel.train` (:mod:`hybridnb.optimize.engine`):
+the candidates are one tensor, the weights are ``(N,)`` tensors and the loss
+sums each candidate on its own, so each follows exactly the path of a model
+trained alone with its weights.  The article's loss lays the candidates side
+by side in the channels (:func:`hybridnb.optimize.article.side_by_side`),
+where TensorFlow's depthwise convolution does the work of N pictures for
+little more than the time of one: 3 to 9 cells at 512 x 512 train in
+0.7-0.87 of the time of the cells one by one, and in 0.2-0.5 at 64 and
+128 px (bench/grid.py).
 """
 
 from __future__ import annotations
@@ -27,12 +23,15 @@ from dataclasses import dataclass
 import numpy as np
 import tensorflow as tf
 
-from ..checks import check_picture
-from ..filters.kernels import make_gauss_blur_kernel
+from ..checks import check_choice, check_count, check_number, check_picture
 from ..imaging.color import GAMMA
-from .losses import far_view, loss_and_gradient_side_by_side, side_by_side, stacked
-from .model import ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, OPTIMIZERS
+from .article import ArticleLoss
+from .engine import Descent, begin, engine_for, train_steps
+from .loss import HybridLoss
 from .records import LossRecord
+from .settings import ARTICLE
+from .start import start_logits
+from .updates import UPDATE_RULES
 
 
 @dataclass(frozen=True)
@@ -53,6 +52,8 @@ class GridResult:
         :meth:`hybridnb.HybridModel.train` reports).
     history : list of list of LossRecord
         Per cell, the losses every ``print_loss_steps`` steps.
+    start : ndarray, shape (H, W, 3)
+        The picture every cell started from.
     """
 
     images: np.ndarray
@@ -62,6 +63,7 @@ class GridResult:
     loss_precise: np.ndarray
     loss_gauss: np.ndarray
     history: list[list[LossRecord]]
+    start: np.ndarray
 
     def __len__(self) -> int:
         return len(self.images)
@@ -71,65 +73,29 @@ class GridResult:
         return f"m_precise={self.m_precise[i]:g}, m_blurred={self.m_blurred[i]:g}"
 
 
-# --- compiled steps: per-cell losses out, tensors in -----------------------
-
-
-def _grid_gradient(logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma, with_losses):
-    """Per-cell losses (none without ``with_losses``) and the gradient, by ``HybridModel``'s maths."""
-    loss_precise, loss_gauss, grad = loss_and_gradient_side_by_side(
-        logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma, with_losses=with_losses
-    )
-    if not with_losses:
-        return (), grad
-    return (m_precise * loss_precise + m_blurred * loss_gauss, loss_precise, loss_gauss), grad
-
-
-# Pure functions (tensors in, tensors out, no variables captured), so grids of
-# any number of cells share one relaxed trace without stale variable shapes.
-# ``with_losses`` is a Python bool: one trace with the per-cell losses, for the
-# steps that report them, and one without (four passes fewer over the cells).
-
-
-@tf.function(reduce_retracing=True, autograph=False)
-def _grid_sgd_step(logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma, lr, with_losses):
-    losses, grad = _grid_gradient(logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma, with_losses)
-    return (logits - lr * grad,), losses
-
-
-@tf.function(reduce_retracing=True, autograph=False)
-def _grid_adam_step(logits, m, v, t, img_precise, far_target, kernel, m_precise, m_blurred, gamma, lr, with_losses):
-    losses, grad = _grid_gradient(logits, img_precise, far_target, kernel, m_precise, m_blurred, gamma, with_losses)
-    t = t + 1.0
-    b1 = tf.constant(ADAM_BETA1, logits.dtype)
-    b2 = tf.constant(ADAM_BETA2, logits.dtype)
-    m = b1 * m + (1.0 - b1) * grad
-    v = b2 * v + (1.0 - b2) * tf.square(grad)
-    m_hat = m / (1.0 - tf.pow(b1, t))
-    v_hat = v / (1.0 - tf.pow(b2, t))
-    return (logits - lr * m_hat / (tf.sqrt(v_hat) + ADAM_EPSILON), m, v, t), losses
-
-
 def _weights(name: str, values) -> tuple[float, ...]:
-    values = tuple(float(v) for v in np.atleast_1d(values))
-    if not values or not all(np.isfinite(v) and v >= 0 for v in values):
-        raise ValueError(f"{name} must be non-negative numbers, got {values!r}")
-    return values
+    values = tuple(np.atleast_1d(values).tolist())
+    if not values:
+        raise ValueError(f"{name} must hold at least one weight")
+    return tuple(check_number(name, v) for v in values)
 
 
 def comparison_grid(
     img_precise: np.ndarray,
     img_blurred: np.ndarray,
     m_precise: Sequence[float] = (0.1, 0.3, 1.0),
-    m_blurred: Sequence[float] = (1.0,),
+    m_blurred: Sequence[float] = (ARTICLE.m_blurred,),
     *,
-    steps_count: int = 200,
-    lr: float = 0.3,
-    gauss_kernel_size: int = 15,
-    gauss_sigma: float = 3.0,
-    optimizer: str = "sgd",
+    steps_count: int = ARTICLE.steps,
+    lr: float = ARTICLE.learning_rate(),
+    gauss_kernel_size: int = ARTICLE.kernel_size,
+    gauss_sigma: float = ARTICLE.sigma,
+    optimizer: str = ARTICLE.optimizer,
     print_loss_steps: int = 10,
     dtype: tf.DType = tf.float32,
     gamma: float = GAMMA,
+    loss: HybridLoss | None = None,
+    start: str = "grey",
 ) -> GridResult:
     """Train one hybrid per pair of weights, all at once in one tensor.
 
@@ -140,12 +106,17 @@ def comparison_grid(
         The grid's axes; the cells are their product, ``m_precise`` fastest.
     steps_count, lr, gauss_kernel_size, gauss_sigma, optimizer
         As for :class:`hybridnb.HybridModel` and its ``train`` (the
-        article's values by default).  Every cell starts from grey (zero
-        logits), as in the article.
+        article's values by default).
     print_loss_steps : int, optional
         Record the losses every this many steps (0: only the last).
     dtype : tf.DType, optional
     gamma : float, optional
+    loss : HybridLoss, optional
+        What to fit (``ArticleLoss(gauss_kernel_size, gauss_sigma, gamma)``
+        by default; the blur's parameters are then the loss's own).
+    start : {"grey", "classic"}, optional
+        Every cell starts from grey (zero logits, as in the article) or from
+        the loss's classic start (:meth:`hybridnb.optimize.loss.HybridLoss.start`).
 
     Returns
     -------
@@ -154,64 +125,60 @@ def comparison_grid(
     Examples
     --------
     >>> import hybridnb as hn
-    >>> near = hn.load_image(hn.sample_images()["hopper"], size=32)
-    >>> far = hn.load_image(hn.sample_images()["astronaut"], size=32)
+    >>> near = hn.load_image("hopper", size=32)
+    >>> far = hn.load_image("astronaut", size=32)
     >>> grid = hn.comparison_grid(near, far, steps_count=20, gauss_kernel_size=7, gauss_sigma=1.5)
     >>> grid.images.shape, grid.m_precise.tolist()
     ((3, 32, 32, 3), [0.1, 0.3, 1.0])
     >>> bool(grid.loss_precise[0] > grid.loss_precise[2])  # more weight, closer to the near picture
     True
     """
-    if optimizer not in OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
-    if isinstance(steps_count, bool) or int(steps_count) != steps_count or steps_count < 1:
-        raise ValueError(f"steps_count must be a positive integer, got {steps_count!r}")
-    if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a positive number, got {lr!r}")
-    near = np.asarray(img_precise)
-    shape = near.shape[:2]
-    near = check_picture("img_precise", near, shape)
-    far = check_picture("img_blurred", img_blurred, shape)
+    optimizer = check_choice("optimizer", optimizer, tuple(UPDATE_RULES))
+    steps_count = check_count("steps_count", steps_count)
+    print_loss_steps = check_count("print_loss_steps", print_loss_steps, minimum=0)
+    lr = check_number("lr", lr, positive=True)
+    check_choice("start", start, ("grey", "classic"))
+    near = check_picture("img_precise", img_precise)
+    far = check_picture("img_blurred", img_blurred, near.shape[:2])
+    if loss is None:
+        loss = ArticleLoss(gauss_kernel_size, gauss_sigma, gamma)
+    loss.check(near.shape[:2])
     cells = list(itertools.product(_weights("m_blurred", m_blurred), _weights("m_precise", m_precise)))
     mb = np.array([c[0] for c in cells])
     mp = np.array([c[1] for c in cells])
     n = len(cells)
 
     d = tf.as_dtype(dtype)
-    kernel = tf.constant(make_gauss_blur_kernel(gauss_kernel_size, gauss_sigma), d)
-    gamma_t = tf.constant(gamma, d)
-    # Every cell has the same targets: tile them once into the cells' layout.
-    precise = tf.tile(tf.constant(near[np.newaxis], d), [1, 1, 1, n])
-    far_target = tf.tile(far_view(tf.constant(far[np.newaxis], d), kernel, gamma_t), [1, 1, 1, n])
-    args = (precise, far_target, kernel, tf.constant(mp, d), tf.constant(mb, d), gamma_t)
-    logits = side_by_side(tf.zeros((n, *shape, 3), d))
-    lr_t = tf.constant(lr, d)
-    slots = (tf.zeros_like(logits), tf.zeros_like(logits), tf.constant(0.0, d))
+    near_t, far_t = tf.constant(near[np.newaxis], d), tf.constant(far[np.newaxis], d)
+    inputs = loss.prepare(near_t, far_t, n, d)
+    weights = (tf.constant(mp, d), tf.constant(mb, d))
+    first = loss.start(near_t, far_t, d) if start == "classic" else tf.fill(near_t.shape, tf.constant(0.5, d))
+    logits = loss.pack(tf.tile(start_logits(first, loss.start_margin), [n, 1, 1, 1]))
+    engine = engine_for(loss, optimizer)
 
     history: list[list[LossRecord]] = [[] for _ in range(n)]
     images = None
-    for i in range(int(steps_count)):
-        last = i == steps_count - 1
-        report = bool(print_loss_steps and i % print_loss_steps == print_loss_steps - 1) or last
-        if last:
-            images = stacked(tf.math.sigmoid(logits)).numpy()
-        if optimizer == "adam":
-            (logits, *slots), losses = _grid_adam_step(logits, *slots, *args, lr_t, report)
-        else:
-            (logits,), losses = _grid_sgd_step(logits, *args, lr_t, report)
-        if report:
-            values = np.stack([loss.numpy() for loss in losses], axis=1)
-            if not np.all(np.isfinite(values)):
-                raise FloatingPointError(f"training diverged at step {i}; lower the learning rate")
-            for cell, (lo, lp, lg) in enumerate(values):
-                if not history[cell] or history[cell][-1].step != i:
-                    history[cell].append(LossRecord(i, float(lo), float(lp), float(lg)))
+
+    def on_report(step: int, state: Descent, printed: bool) -> bool:
+        nonlocal images
+        loss_precise, loss_gauss = state.evaluation[1].numpy(), state.evaluation[2].numpy()
+        per_cell = mp * loss_precise + mb * loss_gauss
+        for cell in range(n):
+            history[cell].append(LossRecord(step, float(per_cell[cell]), float(loss_precise[cell]),
+                                            float(loss_gauss[cell])))  # fmt: skip
+        images = tf.math.sigmoid(loss.unpack(state.logits, n)).numpy()
+        return False
+
+    train_steps(engine, begin(engine, logits, engine.rule.slots(logits), inputs, weights), inputs, weights, lr,
+                steps_count, print_loss_steps, on_report)  # fmt: skip
+    last = [h[-1] for h in history]
     return GridResult(
         images=images,
         m_precise=mp,
         m_blurred=mb,
-        loss=np.array([h[-1].loss for h in history]),
-        loss_precise=np.array([h[-1].loss_precise for h in history]),
-        loss_gauss=np.array([h[-1].loss_gauss for h in history]),
+        loss=np.array([r.loss for r in last]),
+        loss_precise=np.array([r.loss_precise for r in last]),
+        loss_gauss=np.array([r.loss_gauss for r in last]),
         history=history,
+        start=first[0].numpy(),
     )

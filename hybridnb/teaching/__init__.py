@@ -1,1 +1,1 @@
-"""teaching"""
+"""Helpers of the teaching notebooks: test patterns and side-by-side timings."""

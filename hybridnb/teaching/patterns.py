@@ -17,13 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import check_count
 from ..imaging.color import GAMMA, linear_to_srgb
-
-
-def _check_positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or int(value) != value or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 def _rgb(grey: np.ndarray) -> np.ndarray:
@@ -53,8 +48,8 @@ def stripes(height: int, width: int, period: int = 2) -> np.ndarray:
     >>> float(stripes(8, 8, period=4).mean())
     0.5
     """
-    height, width = _check_positive_int("height", height), _check_positive_int("width", width)
-    period = _check_positive_int("period", period)
+    height, width = check_count("height", height), check_count("width", width)
+    period = check_count("period", period)
     if period % 2:
         raise ValueError(f"period must be even, got {period}")
     rows = (np.arange(height) % period < period // 2).astype(np.float64)
@@ -90,7 +85,7 @@ def stripe_chart(size: int, period: int = 2, gamma: float = GAMMA) -> np.ndarray
     >>> float(chart[0, -1, 0]), round(float(chart[-1, -1, 0]), 3)
     (0.5, 0.73)
     """
-    size = _check_positive_int("size", size)
+    size = check_count("size", size)
     if size < 2:
         raise ValueError(f"size must be at least 2, got {size}")
     chart = np.empty((size, 2 * size, 3))
@@ -106,7 +101,7 @@ def chirp(height: int, width: int, max_frequency: float = 0.5) -> np.ndarray:
     Column ``x`` has the local frequency ``max_frequency * x / width``
     cycles per pixel: ``0.5 + 0.5 * cos(pi * max_frequency * x**2 / width)``.
     Blur it and the remaining contrast at column ``x`` traces the blur's
-    frequency response (:func:`hybridnb.kernels.frequency_response`) at
+    frequency response (:func:`hybridnb.frequency_response`) at
     that frequency.  Values are display codes; blur them as they are
     (not in linear light) to see the kernel's response unchanged.
 
@@ -128,7 +123,7 @@ def chirp(height: int, width: int, max_frequency: float = 0.5) -> np.ndarray:
     >>> bool(np.all((0 <= c) & (c <= 1)))
     True
     """
-    height, width = _check_positive_int("height", height), _check_positive_int("width", width)
+    height, width = check_count("height", height), check_count("width", width)
     if not (0 < max_frequency <= 0.5):
         raise ValueError(f"max_frequency must be in (0, 0.5] cycles per pixel, got {max_frequency!r}")
     x = np.arange(width, dtype=np.float64)
@@ -144,5 +139,5 @@ def chirp_frequencies(width: int, max_frequency: float = 0.5) -> np.ndarray:
     >>> chirp_frequencies(4)
     array([0.   , 0.125, 0.25 , 0.375])
     """
-    width = _check_positive_int("width", width)
+    width = check_count("width", width)
     return max_frequency * np.arange(width, dtype=np.float64) / width

@@ -14,6 +14,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..checks import check_count
+
 
 def best_time(fn: Callable[[], object], *, repeat: int = 5, warmup: int = 1) -> float:
     """Seconds of the fastest of ``repeat`` calls of ``fn()``, after ``warmup`` calls.
@@ -42,14 +44,12 @@ def best_time(fn: Callable[[], object], *, repeat: int = 5, warmup: int = 1) -> 
     >>> 0 < t < 1
     True
     """
-    if isinstance(repeat, bool) or int(repeat) != repeat or repeat < 1:
-        raise ValueError(f"repeat must be a positive integer, got {repeat!r}")
-    if isinstance(warmup, bool) or int(warmup) != warmup or warmup < 0:
-        raise ValueError(f"warmup must be a non-negative integer, got {warmup!r}")
-    for _ in range(int(warmup)):
+    repeat = check_count("repeat", repeat)
+    warmup = check_count("warmup", warmup, minimum=0)
+    for _ in range(warmup):
         fn()
     best = float("inf")
-    for _ in range(int(repeat)):
+    for _ in range(repeat):
         start = time.perf_counter()
         fn()
         best = min(best, time.perf_counter() - start)
@@ -103,7 +103,7 @@ def blur_timings(images: np.ndarray, kernel_sizes: Sequence[int], sigma: float, 
     """
     import tensorflow as tf
 
-    from ..filters.blur import blur_with_kernel, blur_with_kernel_2d
+    from ..filters.blur_tf import blur_tensor, blur_with_kernel_2d
     from ..filters.kernels import make_gauss_blur_kernel
 
     x = tf.constant(np.asarray(images, dtype=np.float32))
@@ -114,7 +114,7 @@ def blur_timings(images: np.ndarray, kernel_sizes: Sequence[int], sigma: float, 
         k = make_gauss_blur_kernel(size, sigma)
         k1 = tf.constant(k, tf.float32)
         k2 = tf.constant(np.outer(k, k), tf.float32)
-        separable = best_time(lambda k1=k1: blur_with_kernel(x, k1, method="direct").numpy(), repeat=repeat)
+        separable = best_time(lambda k1=k1: blur_tensor(x, k1, method="direct").numpy(), repeat=repeat)
         full = best_time(lambda k2=k2: blur_with_kernel_2d(x, k2).numpy(), repeat=repeat)
         rows.append(BlurTiming(int(size), separable, full))
     return rows

@@ -20,16 +20,12 @@ import math
 import os
 import sys
 import tempfile
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from PIL import Image
 
-#: The article's experiment.
-ARTICLE = dict(size=512, steps=200, lr=0.3, kernel_size=15, sigma=3.0, m_precise=0.1, m_blurred=1.0)
-#: A learning rate that suits Adam on the same loss (logit units per step).
-ADAM_LR = 0.05
+from ..optimize.settings import ARTICLE, DEFAULT_LR, FIT_LR, RunSettings
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -69,6 +65,7 @@ def _number(minimum: float, strict: bool):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command's options, their defaults from :data:`hybridnb.ARTICLE`."""
     a = ARTICLE
     p = _Parser(
         prog="hybridnb",
@@ -84,36 +81,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-o", "--output", default="hybrid.png", metavar="OUT.png", help="where to save (default: %(default)s)"
     )
-    p.add_argument("--size", type=_positive_int, default=a["size"], help="side in pixels (default: %(default)s)")
-    p.add_argument("--steps", type=_positive_int, default=a["steps"], help="descent steps (default: %(default)s)")
+    p.add_argument("--size", type=_positive_int, default=a.size, help="side in pixels (default: %(default)s)")
+    p.add_argument("--steps", type=_positive_int, default=a.steps, help="descent steps (default: %(default)s)")
     p.add_argument(
         "--lr",
         type=_number(0, True),
         default=None,
-        help=f"learning rate (default: {a['lr']} for sgd, {ADAM_LR} for adam, fit's own for fit)",
+        help=f"learning rate (default: {DEFAULT_LR['sgd']} for sgd, {DEFAULT_LR['adam']} for adam, {FIT_LR} for fit)",
     )
     p.add_argument(
-        "--kernel-size", type=_positive_int, default=a["kernel_size"], help="blur kernel taps (default: %(default)s)"
+        "--kernel-size", type=_positive_int, default=a.kernel_size, help="blur kernel taps (default: %(default)s)"
     )
     p.add_argument(
-        "--sigma", type=_number(0, True), default=a["sigma"], help="blur sigma in pixels (default: %(default)s)"
+        "--sigma", type=_number(0, True), default=a.sigma, help="blur sigma in pixels (default: %(default)s)"
     )
     p.add_argument(
         "--m-precise",
         type=_number(0, False),
-        default=a["m_precise"],
+        default=a.m_precise,
         help="weight of the near match (default: %(default)s)",
     )
     p.add_argument(
         "--m-blurred",
         type=_number(0, False),
-        default=a["m_blurred"],
+        default=a.m_blurred,
         help="weight of the far match (default: %(default)s)",
     )
     p.add_argument(
         "--optimizer",
         choices=("sgd", "adam", "fit"),
-        default="sgd",
+        default=a.optimizer,
         help="sgd is the article's; fit is the fast path (classic-hybrid start, Adam, stops at --target-loss) "
         "(default: %(default)s)",
     )
@@ -164,12 +161,6 @@ def _import_quietly():
     return hybridnb
 
 
-def _resolve_picture(name: str, samples: dict[str, Path]) -> str | Path:
-    if not os.path.exists(name) and name in samples:
-        return samples[name]
-    return name
-
-
 def _check_output(path: Path, force: bool) -> None:
     """Refuse, before any work, an output that cannot or must not be written."""
     suffix = path.suffix.lower()
@@ -193,14 +184,10 @@ def _check_output(path: Path, force: bool) -> None:
 
 def _save(hn, image, path: Path, force: bool) -> Path:
     """Save the result; if ``path`` appeared during the run (and no --force), save beside it."""
-    from hybridnb.imaging.io import free_path
-
-    try:
-        return hn.save_image(image, path, overwrite=force)
-    except FileExistsError:
-        beside = hn.save_image(image, free_path(path), overwrite=False)
-        print(f"hybridnb: {path} appeared during the run; saved to {beside} instead", file=sys.stderr)
-        return beside
+    saved = hn.save_image(image, path, overwrite=force, beside=True)
+    if saved != path:
+        print(f"hybridnb: {path} appeared during the run; saved to {saved} instead", file=sys.stderr)
+    return saved
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -212,80 +199,55 @@ def run(argv: Sequence[str] | None = None) -> int:
     _check_output(out, args.force)
     if args.target_loss is not None and args.optimizer != "fit":
         raise UsageError("--target-loss needs --optimizer fit")
-    lr = args.lr if args.lr is not None else (ADAM_LR if args.optimizer == "adam" else ARTICLE["lr"])
+    settings = RunSettings(
+        size=args.size, kernel_size=args.kernel_size, sigma=args.sigma, m_precise=args.m_precise,
+        m_blurred=args.m_blurred, lr=args.lr, steps=args.steps, optimizer=args.optimizer, target_loss=args.target_loss,
+    )  # fmt: skip
 
     from tqdm.auto import tqdm
 
     hn = _import_quietly()
+    from ..optimize.runs import HybridRun
 
-    samples = hn.sample_images()
     near = args.near if args.near is not None else hn.DEFAULT_NEAR
     far = args.far if args.far is not None else hn.DEFAULT_FAR
     try:
-        img_near = hn.load_image(_resolve_picture(near, samples), size=args.size)
-        img_far = hn.load_image(_resolve_picture(far, samples), size=args.size)
+        img_near = hn.load_image(near, size=args.size)
+        img_far = hn.load_image(far, size=args.size)
     except FileNotFoundError as error:
-        raise UsageError(f"{error} (or a sample name: {', '.join(samples)})") from None
+        raise UsageError(f"{error} (or a sample name: {', '.join(hn.sample_images())})") from None
     except ValueError as error:
         raise UsageError(str(error)) from None
     try:
-        model = hn.HybridModel(args.size, args.size, args.kernel_size, args.sigma)
+        job = HybridRun(img_near, img_far, settings)
     except ValueError as error:
         raise UsageError(str(error)) from None
 
-    if args.optimizer == "fit" and args.lr is None:
-        from ..optimize.fitting import FIT_LR
-
-        lr = FIT_LR
     every = max(1, args.steps // 100)
     bar = tqdm(total=args.steps, unit="step", disable=args.quiet, file=sys.stderr, desc="hybridnb")
 
-    def progress(step: int, report) -> None:
-        bar.update(step + 1 - bar.n)
+    def progress(steps: int, report) -> None:
+        bar.update(steps - bar.n)
         bar.set_postfix(loss=f"{report.loss:.5g}", refresh=False)
 
-    start = time.perf_counter()
     try:
-        if args.optimizer == "fit":
-            model.fit(
-                img_near,
-                img_far,
-                m_precise=args.m_precise,
-                m_blurred=args.m_blurred,
-                target_loss=args.target_loss,
-                max_steps=args.steps,
-                callback=lambda steps, report: progress(steps - 1, report),
-                report_every=every,
-                lr=lr,
-            )
-        else:
-            model.train(
-                args.steps,
-                every,
-                lr,
-                img_precise=img_near,
-                img_blurred=img_far,
-                m_precise=args.m_precise,
-                m_blurred=args.m_blurred,
-                optimizer=args.optimizer,
-                callback=progress,
-                verbose=False,
-            )
+        job.run(progress, every=every)
     except KeyboardInterrupt:
         bar.close()
-        out = _save(hn, model.image(), out, args.force)
-        print(f"hybridnb: interrupted after {model.steps} steps; saved the picture so far to {out}", file=sys.stderr)
+        out = _save(hn, job.model.image(), out, args.force)
+        print(
+            f"hybridnb: interrupted after {job.model.steps} steps; saved the picture so far to {out}", file=sys.stderr
+        )
         return EXIT_INTERRUPTED
     except FloatingPointError as error:
         bar.close()
         raise UsageError(str(error)) from None  # it names the rate and a smaller one
-    bar.update(model.steps - bar.n)
+    bar.update(job.model.steps - bar.n)
     bar.close()
-    seconds = time.perf_counter() - start
-    out = _save(hn, model.image(), out, args.force)
-    final = model.run(img_near, img_far, args.m_precise, args.m_blurred)  # the saved picture's loss
+    out = _save(hn, job.model.image(), out, args.force)
+    final = job.final()  # the saved picture's loss
     print(
-        f"saved {out}: {model.steps} steps in {seconds:.1f} s, loss {final.loss:.6g} "
+        f"saved {out}: {job.model.steps} steps in {job.seconds:.1f} s, loss {final.loss:.6g} "
         f"(precise {final.loss_precise:.6g}, gauss {final.loss_gauss:.6g})"
     )
     return 0

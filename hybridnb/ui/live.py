@@ -1,7 +1,7 @@
 """Figures that update in place while a computation runs.
 
 One approach everywhere: draw a fresh :class:`matplotlib.figure.Figure`
-(no pyplot, see :mod:`hybridnb.plots`), render it to PNG and replace the
+(no pyplot, see :mod:`hybridnb.ui.plots`), render it to PNG and replace the
 previous picture in the same output.  In a notebook that is an IPython
 display handle updated with ``update``: it works live in JupyterLab, leaves
 the last picture as a static PNG output when the notebook is executed
@@ -74,8 +74,8 @@ class LiveTraining:
     """A ``HybridModel.train`` callback that keeps the losses and redraws live.
 
     Pass it as ``callback=``: at every report step it appends a
-    :class:`~hybridnb.history.LossRecord` to :attr:`history` and shows
-    :func:`~hybridnb.plots.training_figure` (loss curves, the current
+    :class:`~hybridnb.optimize.records.LossRecord` to :attr:`history` and shows
+    :func:`~hybridnb.ui.plots.training_figure` (loss curves, the current
     picture and, with ``far``, its view from afar) in one
     :class:`LiveFigure`, replaced in place.  Call :meth:`finish` after
     training to draw the final state even if the last update came too soon

@@ -1,23 +1,23 @@
 """``HybridPanel``: make hybrid images interactively in JupyterLab.
 
-The panel is a small ipywidgets layout that owns its widgets: two picture
-choosers (the bundled samples, or the user's own upload), the training
-parameters, Run / Stop, a progress bar, a live view (loss curves, the
-picture up close and as seen from afar, with a viewing-distance slider) and
-Save.  Training runs in a background thread, so the kernel stays free; the
-thread reports every few steps and redraws at most every
-``HybridPanel.min_interval`` seconds.
+The panel is a small ipywidgets layout that owns its widgets and only wires
+them to a :class:`~hybridnb.ui.session.TrainingSession`, which does the work
+in a background thread (the kernel stays free): two picture choosers (the
+bundled samples, or the user's own upload), the run's parameters
+(:data:`CONTROLS`, one entry per control), Run / Stop, a progress bar, a live
+view (loss curves, the picture up close and as seen from afar, with a
+viewing-distance slider) and Save.
 
-The live view follows the one approach of :mod:`hybridnb.live`: a
-:mod:`hybridnb.plots` figure (object API, no pyplot) rendered to PNG and
-pushed into an ``ipywidgets.Image``, which swaps the picture without
-flicker.  Callbacks never print and never let an exception escape: errors
-(a picture that cannot be read, a diverging run, a file that cannot be
-written) are shown as a readable line in the panel's ``message`` widget.
+The live view follows the one approach of :mod:`hybridnb.ui.live`: a
+:mod:`hybridnb.ui.plots` figure (object API, no pyplot) rendered to PNG and
+pushed into an ``ipywidgets.Image``, redrawn at most every
+``HybridPanel.min_interval`` seconds.  Callbacks never print and never let
+an exception escape: errors (a picture that cannot be read, a diverging run,
+a file that cannot be written) are shown as a readable line in the panel's
+``message`` widget.
 
-Pure helpers come first (:func:`report_period`,
-:func:`save_png_new`, :func:`uploaded_file`, :func:`far_picture`), the
-stateful widget last.
+Pure helpers come first (:func:`uploaded_file`, :func:`far_picture`,
+:func:`cell_key`), the widget last.
 """
 
 from __future__ import annotations
@@ -25,26 +25,27 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
-import io
 import os
 import re
 import threading
 import time
 import weakref
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
-from PIL import Image as PILImage
 
+from ..checks import check_count
 from ..filters.viewing import shrink_linear
-from ..imaging.io import DEFAULT_FAR, DEFAULT_NEAR, centre_crop, free_path, load_image, resize, sample_images, to_uint8
-from ..optimize.model import OPTIMIZERS, HybridModel
-from ..optimize.records import LossRecord
+from ..imaging.io import centre_crop, encode_image, load_image, resize, save_image
+from ..imaging.samples import DEFAULT_FAR, DEFAULT_NEAR, sample_images
+from ..optimize.model import OPTIMIZERS
+from ..optimize.settings import ARTICLE, RunSettings
 from .plots import figure_to_png, training_figure
+from .session import TrainingSession, describe
 
 #: Picture sizes offered by the ``size`` control (the constructor's size is added).
 SIZES = (64, 128, 256, 512, 1024)
@@ -53,94 +54,43 @@ THUMBNAIL = 96
 #: Smallest far view drawn, in pixels (the viewing distance is clamped to keep it).
 MIN_FAR_PIXELS = 4
 
+_WIDE = {"description_width": "110px"}
+_SLIDER = dict(style=_WIDE, continuous_update=False, layout=widgets.Layout(width="340px"))
+
 
 @dataclass(frozen=True)
-class RunSettings:
-    """Everything a run needs besides the pictures; defaults are the article's run.
+class Control:
+    """One of the panel's run parameters: the :class:`RunSettings` field it sets and its widget.
 
-    Examples
-    --------
-    >>> RunSettings().kernel_size, RunSettings().m_precise, RunSettings().optimizer
-    (15, 0.1, 'sgd')
+    ``make(value)`` builds the widget showing ``value``; ``column`` is the
+    column of the parameter block it sits in.
     """
 
-    size: int = 512
-    kernel_size: int = 15
-    sigma: float = 3.0
-    m_precise: float = 0.1
-    m_blurred: float = 1.0
-    lr: float = 0.3
-    steps: int = 200
-    optimizer: str = "sgd"
+    name: str
+    make: Callable[[Any], widgets.ValueWidget]
+    column: int
+
+
+def _widget(kind: type, description: str, **options: Any) -> Callable[[Any], widgets.ValueWidget]:
+    """A function making a ``kind`` widget that shows a value."""
+    style = _SLIDER if kind is not widgets.Dropdown else {"style": _WIDE}
+    return lambda value: kind(value=value, description=description, **options, **style)
+
+
+#: The run's parameters, in the order shown: adding a control is one entry here
+#: (named like the :class:`RunSettings` field it sets).
+CONTROLS: tuple[Control, ...] = (
+    Control("kernel_size", _widget(widgets.IntSlider, "kernel size", min=1, max=61, step=2), 0),
+    Control("sigma", _widget(widgets.FloatSlider, "sigma", min=0.5, max=20.0, step=0.1), 0),
+    Control("steps", _widget(widgets.IntSlider, "steps", min=10, max=2000, step=10), 0),
+    Control("m_precise", _widget(widgets.FloatLogSlider, "m_precise", base=10, min=-3, max=1, step=0.1), 1),
+    Control("m_blurred", _widget(widgets.FloatLogSlider, "m_blurred", base=10, min=-3, max=1, step=0.1), 1),
+    Control("lr", _widget(widgets.FloatLogSlider, "learning rate", base=10, min=-3, max=1, step=0.05), 1),
+    Control("optimizer", _widget(widgets.Dropdown, "optimizer", options=list(OPTIMIZERS)), 1),
+)
 
 
 # --- pure helpers -------------------------------------------------------------
-
-
-def report_period(steps: int, reports: int = 20, longest: int = 10) -> int:
-    """Steps between progress reports: about ``reports`` per run, at least every ``longest``.
-
-    Short runs report often enough to animate; long runs still report every
-    ``longest`` steps, so Stop is answered within a fraction of a second.
-
-    Examples
-    --------
-    >>> report_period(200), report_period(40), report_period(5), report_period(5000)
-    (10, 2, 1, 10)
-    """
-    return max(1, min(int(longest), int(steps) // int(reports)))
-
-
-def png_bytes(image: np.ndarray) -> bytes:
-    """Encode a float (H, W, 3) picture in [0, 1] as 8-bit PNG bytes.
-
-    Examples
-    --------
-    >>> png_bytes(np.zeros((4, 4, 3)))[:4]
-    b'\\x89PNG'
-    """
-    buffer = io.BytesIO()
-    PILImage.fromarray(to_uint8(image)).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def save_png_new(image: np.ndarray, path: str | os.PathLike) -> Path:
-    """Write ``image`` as a PNG at ``path``, or beside it: never over an existing file.
-
-    ``.png`` is appended when the name does not end with it.  An existing
-    file is never replaced: the name gets a ``-1``, ``-2``, ... suffix, and
-    the file is created exclusively, so even a file that appears meanwhile
-    is safe.
-
-    Returns
-    -------
-    Path
-        The file written.
-
-    Raises
-    ------
-    OSError
-        If the folder does not exist or cannot be written.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> folder = Path(tempfile.mkdtemp())
-    >>> [save_png_new(np.zeros((2, 2, 3)), folder / "h").name for _ in range(3)]
-    ['h.png', 'h-1.png', 'h-2.png']
-    """
-    data = png_bytes(image)
-    path = Path(path).expanduser()
-    if path.suffix.lower() != ".png":
-        path = path.with_name(path.name + ".png")
-    while True:
-        candidate = free_path(path)
-        try:
-            with open(candidate, "xb") as file:
-                file.write(data)
-        except FileExistsError:  # appeared since free_path looked: try the next name
-            continue
-        return candidate
 
 
 def uploaded_file(value: Any) -> tuple[str, bytes] | None:
@@ -222,6 +172,38 @@ def _picture_from_array(array: np.ndarray, size: int) -> np.ndarray:
     return resize(centre_crop(a), size)
 
 
+class _Registry:
+    """The open panels of this kernel, and the latest by the notebook cell that made it.
+
+    Re-running a cell closes the panel it made before (see :func:`cell_key`),
+    so re-runs never pile up threads, widgets or pictures.
+    """
+
+    def __init__(self) -> None:
+        self.open: weakref.WeakSet[HybridPanel] = weakref.WeakSet()
+        self.by_cell: dict[str, weakref.ReferenceType[HybridPanel]] = {}
+
+    def claim(self, panel: HybridPanel) -> None:
+        self.open.add(panel)
+        key = cell_key()
+        if key is None:
+            return
+        previous = self.by_cell.get(key)
+        previous = previous() if previous is not None else None
+        if previous is not None and previous is not panel:
+            previous.close()
+        self.by_cell[key] = weakref.ref(panel)
+
+    def release(self, panel: HybridPanel) -> None:
+        self.open.discard(panel)
+        for key, ref in list(self.by_cell.items()):
+            if ref() is panel:
+                del self.by_cell[key]
+
+
+_PANELS = _Registry()
+
+
 # --- the panel ----------------------------------------------------------------
 
 
@@ -233,21 +215,14 @@ def _reporting_errors(handler: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return handler(self, *args, **kwargs)
         except Exception as error:
-            self.show_message(_describe(error), kind="error")
+            self.show_message(describe(error), kind="error")
             return None
 
     return wrapper
 
 
-def _describe(error: BaseException) -> str:
-    if isinstance(error, FloatingPointError):
-        return f"The run stopped: {error}."
-    if isinstance(error, (ValueError, OSError)):
-        return str(error)
-    return f"{type(error).__name__}: {error}"
-
-
 _MESSAGE_COLOURS = {"info": "#333", "ok": "#1b6e20", "warning": "#8a5a00", "error": "#b00020"}
+_BAR_STYLES = {"info": "info", "ok": "success", "warning": "warning", "error": "danger"}
 
 
 class HybridPanel(widgets.VBox):
@@ -272,9 +247,10 @@ class HybridPanel(widgets.VBox):
 
     Attributes
     ----------
+    session : TrainingSession
+        Does the training; the panel shows it.
     controls : dict of str -> ipywidgets.ValueWidget
-        ``kernel_size``, ``sigma``, ``m_precise``, ``m_blurred``, ``lr``,
-        ``steps``, ``optimizer`` (the article's values by default) and
+        One per :data:`CONTROLS` entry (the article's values by default) and
         ``size``.
     near_picker, far_picker : ipywidgets.Dropdown
         The pictures; uploads are added to both.
@@ -292,12 +268,6 @@ class HybridPanel(widgets.VBox):
         The live view: loss curves, the picture up close and from afar.
     message : ipywidgets.HTML
         Status and error messages.
-    history : list of LossRecord
-        The losses of the current (or last) run.
-    result : ndarray or None
-        The latest picture, float (H, W, 3) in [0, 1].
-    model : HybridModel or None
-        The model of the current (or last) run.
 
     Examples
     --------
@@ -317,31 +287,19 @@ class HybridPanel(widgets.VBox):
     min_interval = 0.5
     draw_share_inverse = 4.0
 
-    #: The open panels, and the latest one by the notebook cell that made it
-    #: (see :func:`cell_key`): re-running that cell closes the panel it made
-    #: before, so re-runs never pile up threads, widgets or pictures.
-    _open: ClassVar[weakref.WeakSet[HybridPanel]] = weakref.WeakSet()
-    _by_cell: ClassVar[dict[str, weakref.ReferenceType[HybridPanel]]] = {}
-
-    def __init__(self, size: int = 512, near: Any = None, far: Any = None, **kwargs: Any) -> None:
+    def __init__(self, size: int = ARTICLE.size, near: Any = None, far: Any = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        if isinstance(size, bool) or int(size) != size or size < 8:
-            raise ValueError(f"size must be an integer of at least 8, got {size!r}")
-        self.history: list[LossRecord] = []
-        self.result: np.ndarray | None = None
-        self.model: HybridModel | None = None
-        self._thread: threading.Thread | None = None
-        self._stop_requested = threading.Event()
-        self._start_lock = threading.Lock()
+        size = check_count("size", size, minimum=8)
+        self.session = TrainingSession(on_update=self._on_session_update)
         self._draw_lock = threading.Lock()
         self._last_draw = -float("inf")
         self._draw_seconds = 0.0
-        self._sources: dict[str, Any] = {name: path for name, path in sample_images().items()}
+        self._sources: dict[str, Any] = dict.fromkeys(sample_images())  # a sample's name is its own source
         self._cache: dict[tuple[str, int], np.ndarray] = {}
 
         near_label = self._add_source("near", DEFAULT_NEAR if near is None else near)
         far_label = self._add_source("far", DEFAULT_FAR if far is None else far)
-        self._build_widgets(int(size), near_label, far_label)
+        self._build_widgets(size, near_label, far_label)
         self._wire()
         self.children = self._layout()
         self.add_class("hybridnb-panel")
@@ -350,41 +308,19 @@ class HybridPanel(widgets.VBox):
         self.redraw()
         self.show_message("Choose two pictures and press Run.")
         self._closed = False
-        self._claim_cell()
+        _PANELS.claim(self)
 
     # -- building (widgets, layout, callbacks: each in one place) --------------
 
     def _build_widgets(self, size: int, near_label: str, far_label: str) -> None:
-        article = RunSettings()
-        wide = {"description_width": "110px"}
-        slider = dict(style=wide, continuous_update=False, layout=widgets.Layout(width="340px"))
-        self.controls: dict[str, widgets.ValueWidget] = {
-            "kernel_size": widgets.IntSlider(
-                value=article.kernel_size, min=1, max=61, step=2, description="kernel size", **slider
-            ),
-            "sigma": widgets.FloatSlider(
-                value=article.sigma, min=0.5, max=20.0, step=0.1, description="sigma", **slider
-            ),
-            "m_precise": widgets.FloatLogSlider(
-                value=article.m_precise, base=10, min=-3, max=1, step=0.1, description="m_precise", **slider
-            ),
-            "m_blurred": widgets.FloatLogSlider(
-                value=article.m_blurred, base=10, min=-3, max=1, step=0.1, description="m_blurred", **slider
-            ),
-            "lr": widgets.FloatLogSlider(
-                value=article.lr, base=10, min=-3, max=1, step=0.05, description="learning rate", **slider
-            ),
-            "steps": widgets.IntSlider(value=article.steps, min=10, max=2000, step=10, description="steps", **slider),
-            "optimizer": widgets.Dropdown(
-                options=list(OPTIMIZERS), value=article.optimizer, description="optimizer", style=wide
-            ),
-            "size": widgets.Dropdown(
-                options=sorted({*SIZES, size}), value=size, description="size (pixels)", style=wide
-            ),
-        }
+        start = replace(ARTICLE, lr=ARTICLE.learning_rate())
+        self.controls: dict[str, widgets.ValueWidget] = {c.name: c.make(getattr(start, c.name)) for c in CONTROLS}
+        self.controls["size"] = widgets.Dropdown(
+            options=sorted({*SIZES, size}), value=size, description="size (pixels)", style=_WIDE
+        )
         names = list(self._sources)
-        self.near_picker = widgets.Dropdown(options=names, value=near_label, description="near (up close)", style=wide)
-        self.far_picker = widgets.Dropdown(options=names, value=far_label, description="far (from afar)", style=wide)
+        self.near_picker = widgets.Dropdown(options=names, value=near_label, description="near (up close)", style=_WIDE)
+        self.far_picker = widgets.Dropdown(options=names, value=far_label, description="far (from afar)", style=_WIDE)
         self.near_upload = widgets.FileUpload(accept="image/*", multiple=False, description="own picture")
         self.far_upload = widgets.FileUpload(accept="image/*", multiple=False, description="own picture")
         self.thumbnails = {
@@ -392,11 +328,11 @@ class HybridPanel(widgets.VBox):
         }
         self.run_button = widgets.Button(description="Run", button_style="primary", icon="play")
         self.stop_button = widgets.Button(description="Stop", button_style="warning", icon="stop", disabled=True)
-        self.progress = widgets.IntProgress(value=0, min=0, max=article.steps, description="progress")
+        self.progress = widgets.IntProgress(value=0, min=0, max=start.steps, description="progress")
         self.distance = widgets.IntSlider(
-            value=8, min=1, max=16, description="distance ×", style=wide, continuous_update=False
+            value=8, min=1, max=16, description="distance ×", style=_WIDE, continuous_update=False
         )
-        self.filename = widgets.Text(value="hybrid.png", description="file name", style=wide)
+        self.filename = widgets.Text(value="hybrid.png", description="file name", style=_WIDE)
         self.save_button = widgets.Button(description="Save PNG", icon="save")
         self.figure = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="1100px"))
         self.message = widgets.HTML()
@@ -404,7 +340,6 @@ class HybridPanel(widgets.VBox):
             getattr(self, name).add_class(f"hybridnb-{name.replace('_', '-')}")
 
     def _layout(self) -> tuple[widgets.Widget, ...]:
-        c = self.controls
         pictures = widgets.HBox(
             [
                 widgets.VBox([self.near_picker, self.near_upload]),
@@ -414,12 +349,9 @@ class HybridPanel(widgets.VBox):
             ],
             layout=widgets.Layout(align_items="center", grid_gap="12px"),
         )
-        parameters = widgets.HBox(
-            [
-                widgets.VBox([c["kernel_size"], c["sigma"], c["steps"], c["size"]]),
-                widgets.VBox([c["m_precise"], c["m_blurred"], c["lr"], c["optimizer"]]),
-            ]
-        )
+        columns = [[self.controls[c.name] for c in CONTROLS if c.column == k] for k in (0, 1)]
+        columns[0].append(self.controls["size"])
+        parameters = widgets.HBox([widgets.VBox(column) for column in columns])
         actions = widgets.HBox([self.run_button, self.stop_button, self.progress])
         saving = widgets.HBox([self.distance, self.filename, self.save_button])
         return (pictures, parameters, actions, self.figure, saving, self.message)
@@ -482,26 +414,59 @@ class HybridPanel(widgets.VBox):
         self._refresh_thumbnail(side)
         self.show_message(f"Using {name} as the {side} picture.", kind="ok")
 
+    def _on_session_update(self, session: TrainingSession, finished: bool) -> None:
+        """The session reports (from its thread): show progress, the status line and, now and then, the view."""
+        if not finished:
+            self.progress.value = session.steps_done
+            self.show_message(session.status, kind=session.kind)
+            wait = max(self.min_interval, self.draw_share_inverse * self._draw_seconds)
+            if time.monotonic() - self._last_draw >= wait:
+                self.redraw()
+            return
+        status, kind = session.status, session.kind
+        try:
+            self.redraw()
+        except Exception as error:  # drawing must not hide the outcome
+            status, kind = f"{status} (the view could not be drawn: {error})", "error"
+        self.progress.bar_style = _BAR_STYLES[session.kind]
+        if session.kind == "ok":
+            self.progress.value = self.progress.max  # full only once the final view is in
+        self.show_message(status, kind=kind)
+        self.run_button.disabled = False
+        self.stop_button.disabled = True
+
     # -- public actions --------------------------------------------------------
 
     @property
     def running(self) -> bool:
         """Whether a run is in progress."""
-        return self._thread is not None and self._thread.is_alive()
+        return self.session.running
+
+    @property
+    def history(self):
+        """The losses of the current (or last) run (``LossRecord`` list)."""
+        return self.session.history
+
+    @property
+    def result(self) -> np.ndarray | None:
+        """The latest picture, float (H, W, 3) in [0, 1], or None before a run."""
+        return self.session.result
+
+    @property
+    def model(self):
+        """The model of the current (or last) run, or None."""
+        return self.session.model
 
     def settings(self) -> RunSettings:
-        """The run settings the controls show now."""
-        c = self.controls
-        return RunSettings(
-            size=int(c["size"].value),
-            kernel_size=int(c["kernel_size"].value),
-            sigma=float(c["sigma"].value),
-            m_precise=float(c["m_precise"].value),
-            m_blurred=float(c["m_blurred"].value),
-            lr=float(c["lr"].value),
-            steps=int(c["steps"].value),
-            optimizer=str(c["optimizer"].value),
-        )
+        """The run settings the controls show now.
+
+        Examples
+        --------
+        >>> import hybridnb as hn
+        >>> hn.HybridPanel(size=16).settings().m_precise
+        0.1
+        """
+        return RunSettings(**{name: widget.value for name, widget in self.controls.items()})
 
     def picture(self, side: str, size: int | None = None) -> np.ndarray:
         """The chosen ``"near"`` or ``"far"`` picture at ``size`` (the size control's by default)."""
@@ -515,7 +480,7 @@ class HybridPanel(widgets.VBox):
             if isinstance(source, np.ndarray):
                 self._cache[key] = _picture_from_array(source, size)
             else:
-                self._cache[key] = load_image(source, size=size)
+                self._cache[key] = load_image(label if source is None else source, size=size)
         return self._cache[key]
 
     def run(self) -> bool:
@@ -523,53 +488,47 @@ class HybridPanel(widgets.VBox):
 
         Returns False, and says so in the panel, if a run is in progress.
         """
-        with self._start_lock:
-            if self.running:
-                self.show_message("A run is in progress: press Stop first.", kind="warning")
-                return False
-            settings = self.settings()
-            near, far = self.picture("near"), self.picture("far")
-            model = HybridModel(settings.size, settings.size, settings.kernel_size, settings.sigma)
-            self.model = model
-            self.history, self.result = [], None
-            self._stop_requested.clear()
-            self.progress.max = settings.steps
-            self.progress.value = 0
-            self.progress.bar_style = "info"
-            self.run_button.disabled = True
-            self.stop_button.disabled = False
-            self.show_message(f"Running {settings.steps} steps ({settings.optimizer}, {settings.size} px)…")
-            self._thread = threading.Thread(
-                target=self._train, args=(model, settings, near, far), name="hybridnb-panel-run", daemon=True
-            )
-            self._thread.start()
-            return True
+        if self.running:
+            self.show_message("A run is in progress: press Stop first.", kind="warning")
+            return False
+        settings = self.settings()
+        if not self.session.start(self.picture("near"), self.picture("far"), settings):
+            self.show_message("A run is in progress: press Stop first.", kind="warning")
+            return False
+        self.progress.max = settings.steps
+        self.progress.value = 0
+        self.progress.bar_style = "info"
+        self.run_button.disabled = True
+        self.stop_button.disabled = False
+        self.show_message(self.session.status)
+        return True
 
     def stop(self) -> None:
         """Ask the run to stop; it ends at its next report, keeping the picture reached."""
         if self.running:
-            self._stop_requested.set()
-            self.show_message("Stopping…")
+            self.session.stop()
+            self.show_message(self.session.status)
 
     def join(self, timeout: float | None = None) -> bool:
         """Wait for the current run to end; True if no run is in progress any more."""
-        thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
-        return not self.running
+        return self.session.join(timeout)
 
     def save(self, name: str | os.PathLike | None = None) -> Path:
         """Save the current picture as a PNG named ``name`` (the file-name box by default).
 
-        An existing file is never overwritten: a ``-1``, ``-2``, ... suffix is
-        added.  The panel shows the path written, which is also returned.
+        ``.png`` is added to a name without it.  An existing file is never
+        overwritten: a ``-1``, ``-2``, ... suffix is added.  The panel shows
+        the path written, which is also returned.
         """
         if self.result is None:
             raise ValueError("Nothing to save yet: press Run first.")
         name = self.filename.value if name is None else name
         if not str(name).strip():
             raise ValueError("Type a file name first.")
-        path = save_png_new(self.result, str(name).strip()).resolve()
+        path = Path(str(name).strip()).expanduser()
+        if path.suffix.lower() != ".png":
+            path = path.with_name(path.name + ".png")
+        path = save_image(self.result, path, overwrite=False, beside=True).resolve()
         self.show_message(f"Saved {path}", kind="ok")
         return path
 
@@ -625,15 +584,12 @@ class HybridPanel(widgets.VBox):
         :attr:`result`, :attr:`history` and :attr:`model` stay readable.
         Closing twice does nothing more.
         """
-        self._stop_requested.set()
-        self.join(timeout=5)
+        self.session.stop()
+        self.session.join(timeout=5)
         if getattr(self, "_closed", True):
             return
         self._closed = True
-        HybridPanel._open.discard(self)
-        for key, ref in list(HybridPanel._by_cell.items()):
-            if ref() is self:
-                del HybridPanel._by_cell[key]
+        _PANELS.release(self)
         self._cache.clear()
         for widget in self._owned_widgets():
             widget.close()
@@ -650,69 +606,10 @@ class HybridPanel(widgets.VBox):
         >>> hn.HybridPanel.close_all() >= 1, hn.HybridPanel.close_all()
         (True, 0)
         """
-        panels = list(cls._open)
+        panels = list(_PANELS.open)
         for panel in panels:
             panel.close()
         return len(panels)
-
-    # -- the background run ----------------------------------------------------
-
-    def _train(self, model: HybridModel, s: RunSettings, near: np.ndarray, far: np.ndarray) -> None:
-        started = time.monotonic()
-        outcome, kind = "", "ok"
-        try:
-            last = model.train(
-                s.steps,
-                report_period(s.steps),
-                s.lr,
-                img_precise=near,
-                img_blurred=far,
-                m_precise=s.m_precise,
-                m_blurred=s.m_blurred,
-                optimizer=s.optimizer,
-                callback=self._on_report,
-                verbose=False,
-            )
-            if not self.history or self.history[-1].step != last.steps:
-                self.history.append(LossRecord.from_report(last.steps, last))
-            self.result = model.image()
-            seconds = time.monotonic() - started
-            if self._stop_requested.is_set() and last.steps + 1 < s.steps:
-                outcome, kind = f"Stopped at step {last.steps + 1} of {s.steps} ({seconds:.1f} s)", "warning"
-                self.progress.bar_style = "warning"
-            else:
-                outcome = f"Done: {s.steps} steps in {seconds:.1f} s"
-                self.progress.bar_style = "success"
-            outcome += f", loss {last.loss:.4g} (precise {last.loss_precise:.4g}, gauss {last.loss_gauss:.4g})."
-        except Exception as error:
-            kept = " The picture reached before is kept." if self.result is not None else ""
-            if self.result is None and isinstance(error, FloatingPointError):
-                self.result = model.image()  # finite: the model never applies a non-finite step
-                kept = " This is the picture it reached."
-            outcome, kind = _describe(error) + kept, "error"
-            self.progress.bar_style = "danger"
-        finally:
-            try:
-                self.redraw()
-            except Exception as error:  # drawing must not hide the outcome
-                outcome, kind = f"{outcome} (the view could not be drawn: {error})", "error"
-            if kind == "ok":
-                self.progress.value = self.progress.max  # full only once the final view is in
-            self.show_message(outcome, kind=kind)
-            self.run_button.disabled = False
-            self.stop_button.disabled = True
-
-    def _on_report(self, step: int, report) -> bool:
-        """Called by ``HybridModel.train`` every few steps; True asks it to stop."""
-        self.history.append(LossRecord.from_report(step, report))
-        if np.all(np.isfinite(report.image)):
-            self.result = report.image
-        self.progress.value = step + 1
-        wait = max(self.min_interval, self.draw_share_inverse * self._draw_seconds)
-        if time.monotonic() - self._last_draw >= wait:
-            self.redraw()
-            self.show_message(f"Step {step + 1} of {self.progress.max}: loss {report.loss:.4g}")
-        return self._stop_requested.is_set()
 
     # -- helpers ---------------------------------------------------------------
 
@@ -734,20 +631,8 @@ class HybridPanel(widgets.VBox):
         self._sources[label] = source
         return label
 
-    def _claim_cell(self) -> None:
-        """Register this panel; close the one the same notebook cell made before."""
-        HybridPanel._open.add(self)
-        key = cell_key()
-        if key is None:
-            return
-        previous = HybridPanel._by_cell.get(key)
-        previous = previous() if previous is not None else None
-        if previous is not None and previous is not self:
-            previous.close()
-        HybridPanel._by_cell[key] = weakref.ref(self)
-
     def _refresh_thumbnail(self, side: str) -> None:
-        self.thumbnails[side].value = png_bytes(self.picture(side, THUMBNAIL))
+        self.thumbnails[side].value = encode_image(self.picture(side, THUMBNAIL))
 
     def _owned_widgets(self) -> list[widgets.Widget]:
         owned: list[widgets.Widget] = []

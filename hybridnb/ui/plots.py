@@ -4,7 +4,7 @@ Figures are built with the object API (``matplotlib.figure.Figure``), never
 with pyplot: nothing is registered with a backend, so drawing a figure again
 never piles up open figures, and the same figure can be shown as a static
 PNG (notebooks run headless) or pushed into a widget (the panel).  See
-:mod:`hybridnb.live` for showing a figure that updates in place.
+:mod:`hybridnb.ui.live` for showing a figure that updates in place.
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def training_figure(
     image : ndarray (H, W, 3) or None
         The current picture.
     far_image : ndarray or None, optional
-        The picture as seen from afar (e.g. :func:`hybridnb.viewing.shrink_linear`).
+        The picture as seen from afar (e.g. :func:`hybridnb.shrink_linear`).
     title : str, optional
     figsize : (float, float), optional
     far_title : str, optional
@@ -162,7 +162,7 @@ def training_figure(
     return fig
 
 
-# --- beyond the article (issue 5): comparison grid, fronts, perception ------
+# --- beyond the article: comparison grid, fronts, perception ------
 
 
 def comparison_figure(grid, *, far_factor: int = 8, title: str = "", cell_inches: float = 3.2) -> Figure:

@@ -4,10 +4,11 @@ import sys
 
 import numpy as np
 import pytest
+from pictures import png_claiming
 from PIL import Image
 
 import hybridnb as hn
-from hybridnb.imaging import io as images_module
+from hybridnb.imaging import files as files_module
 from hybridnb.ui import cli
 
 
@@ -82,7 +83,7 @@ def test_interrupt_saves_the_work_so_far(tmp_path, monkeypatch, capsys):
     np.testing.assert_allclose(hn.load_image(out, size=None), 1 / (1 + np.exp(1.0)), atol=1 / 255)
 
 
-# --- issue 7: overwriting, unwritable places, every bad value ---------------------------------
+# --- overwriting, unwritable places, every bad value ---------------------------------
 
 FAST = ["--size", "16", "--steps", "3", "--kernel-size", "3", "--sigma", "1", "-q"]
 
@@ -164,7 +165,7 @@ def test_a_failing_disk_is_one_line_and_keeps_the_old_file(tmp_path, capsys, mon
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(images_module.os, "replace", full_disk)
+    monkeypatch.setattr(files_module.os, "replace", full_disk)
     assert cli.main(["-o", str(out), "--force", *FAST]) == cli.EXIT_USAGE
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "No space left" in err[0]
@@ -182,9 +183,7 @@ def test_a_failing_disk_is_one_line_and_keeps_the_old_file(tmp_path, capsys, mon
 def test_bad_pictures_are_one_line(tmp_path, capsys, pictures, message):
     data = hn.sample_images()["cat"].read_bytes()
     (tmp_path / "cut.png").write_bytes(data[: len(data) // 3])
-    from test_images import _png_claiming
-
-    (tmp_path / "bomb.png").write_bytes(_png_claiming(20_000, 20_000))
+    (tmp_path / "bomb.png").write_bytes(png_claiming(20_000, 20_000))
     args = [p.replace("{tmp}", str(tmp_path)) for p in pictures]
     assert cli.main([*args, "-o", str(tmp_path / "out.png"), *FAST]) == cli.EXIT_USAGE
     err = capsys.readouterr().err.strip().splitlines()

@@ -1,10 +1,9 @@
 import io
-import struct
 import warnings
-import zlib
 
 import numpy as np
 import pytest
+from pictures import png_claiming
 from PIL import Image, ImageFile
 
 import hybridnb as hn
@@ -111,7 +110,7 @@ def test_samples_are_512_rgb_pngs():
             assert image.format == "PNG" and image.size == (512, 512)
 
 
-# --- issue 7: every mode, phone photos, damaged files, bombs ------------------------------------
+# --- every mode, phone photos, damaged files, bombs ------------------------------------
 
 ROUND_TRIPS = [  # (mode made, format): every mode each format stores, as Pillow reads it back
     ("1", "PNG"),
@@ -228,17 +227,6 @@ def test_messages_name_the_file_never_a_python_object(tmp_path):
         hn.load_image(tmp_path / "empty.png")
 
 
-def _png_claiming(width: int, height: int) -> bytes:
-    """A tiny PNG whose header claims width x height pixels (only a few rows of data follow)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    rows = zlib.compress(b"\0" * (width * 3 + 1) * 4)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
-
-
 @pytest.mark.parametrize("side", [11_000, 15_000, 100_000])  # 121 MP, 225 MP (Pillow's own error), 10 GP
 def test_a_decompression_bomb_is_refused_from_its_header(monkeypatch, tmp_path, side):
     def never(self, *args, **kwargs):
@@ -246,7 +234,7 @@ def test_a_decompression_bomb_is_refused_from_its_header(monkeypatch, tmp_path, 
 
     monkeypatch.setattr(ImageFile.ImageFile, "load", never)
     path = tmp_path / "bomb.png"
-    path.write_bytes(_png_claiming(side, side))
+    path.write_bytes(png_claiming(side, side))
     assert path.stat().st_size < 200_000
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # nor a DecompressionBombWarning left to the user
@@ -258,7 +246,7 @@ def test_the_pixel_limit_is_inclusive_and_documented():
     assert images_module.MAX_PIXELS >= 108_000_000  # the largest phone mode in common use
     square = int(images_module.MAX_PIXELS**0.5)
     with pytest.raises(ValueError, match="megapixels"):
-        hn.load_image(_png_claiming(square + 1, square + 1))
+        hn.load_image(png_claiming(square + 1, square + 1))
 
 
 def test_a_huge_photo_is_reduced_before_the_float_conversion(monkeypatch):

@@ -3,7 +3,7 @@ import pytest
 import reference as ref
 
 import hybridnb as hn
-from hybridnb.filters.lowpass import kernel_size_for
+from hybridnb.filters.kernels import kernel_size_for
 
 
 def ref_lowpass(img, sigma):

@@ -25,7 +25,7 @@ def test_matches_numpy_reference(rng, size, sigma):
 @pytest.mark.parametrize("width", [27, 23])  # 23 is prime: the y-pass view is the picture itself
 @pytest.mark.parametrize("known_shape", [True, False])
 def test_direct_blur_matches_reference_for_any_layout(rng, channels, width, known_shape):
-    from hybridnb.filters.blur import direct_blur_with_kernel
+    from hybridnb.filters.blur_tf import direct_blur_with_kernel
 
     kernel = hn.make_gauss_blur_kernel(9, 2.0)
     images = rng.random((2, 19, width, channels))

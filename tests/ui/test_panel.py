@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 import hybridnb as hn
+from hybridnb.optimize import runs as runs_module
 from hybridnb.optimize.records import LossRecord
+from hybridnb.optimize.runs import report_period
 from hybridnb.ui import panel as panel_module
-from hybridnb.ui.panel import report_period
 
 SIZE = 32
 ERROR_COLOUR = panel_module._MESSAGE_COLOURS["error"]
@@ -135,10 +136,10 @@ def test_stop_midway_keeps_the_picture_and_the_panel_usable():
 def test_a_second_run_while_running_does_not_start_another():
     panel = small_panel(steps=2000, size=64)
     panel.run_button.click()
-    first = panel._thread
+    first = panel.session.thread
     assert panel.running
     panel.run_button.click()
-    assert panel._thread is first
+    assert panel.session.thread is first
     assert "in progress" in panel.message.value
     assert panel.run() is False
     panel.stop()
@@ -187,7 +188,7 @@ def test_a_diverging_run_shows_a_message_and_keeps_the_last_picture(monkeypatch)
             callback(0, report)
             raise FloatingPointError("training diverged at step 1 (loss is nan); lower the learning rate")
 
-    monkeypatch.setattr(panel_module, "HybridModel", Diverging)
+    monkeypatch.setattr(runs_module, "HybridModel", Diverging)
     panel = small_panel()
     panel.run_button.click()
     assert panel.join(timeout=60)

@@ -3,7 +3,7 @@ import pytest
 import tensorflow as tf
 
 import hybridnb as hn
-from hybridnb.filters.blur import FFT_MIN_TAPS
+from hybridnb.filters.blur_tf import FFT_MIN_TAPS
 
 
 @pytest.mark.parametrize(("optimizer", "lr"), [("sgd", 0.3), ("adam", 0.05)])
@@ -83,7 +83,7 @@ def test_cells_side_by_side_match_single_runs_on_a_wide_picture(taps):
 
 def test_side_by_side_losses_are_as_accurate_as_float32_allows():
     """Per-cell sums over 384 x 384 pixels: gradient bit for bit, losses within 2e-6 of float64."""
-    from hybridnb.optimize.losses import loss_and_gradient, loss_and_gradient_side_by_side, side_by_side, stacked
+    from hybridnb.optimize.article import loss_and_gradient, loss_and_gradient_side_by_side, side_by_side, stacked
 
     k = tf.constant(hn.make_gauss_blur_kernel(15, 3.0), tf.float32)
     z = tf.random.stateless_normal((6, 384, 384, 3), seed=(1, 2))

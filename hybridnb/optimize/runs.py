@@ -1,0 +1,93 @@
+"""One hybrid made from :class:`~hybridnb.optimize.settings.RunSettings`, as every front end makes it.
+
+:class:`HybridRun` turns settings and two pictures into a model, runs the
+article's loop or the fast path, and evaluates the final picture, so that
+every front end makes a hybrid the same way and reports the same numbers.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from ..checks import check_picture
+from .model import HybridModel
+from .records import Report
+from .settings import RunSettings
+
+
+def report_period(steps: int, reports: int = 20, longest: int = 10) -> int:
+    """Steps between progress reports: about ``reports`` per run, at least every ``longest``.
+
+    Short runs report often enough to animate; long runs still report every
+    ``longest`` steps, so a stop is answered within a fraction of a second.
+
+    Examples
+    --------
+    >>> report_period(200), report_period(40), report_period(5), report_period(5000)
+    (10, 2, 1, 10)
+    """
+    return max(1, min(int(longest), int(steps) // int(reports)))
+
+
+class HybridRun:
+    """Make one hybrid: the settings' model fitted to a pair of pictures.
+
+    Parameters
+    ----------
+    near, far : ndarray, shape (size, size, 3), values in [0, 1]
+    settings : RunSettings
+
+    Attributes
+    ----------
+    model : HybridModel
+        Holds the picture reached so far (also after an interruption).
+    seconds : float
+        Time spent in :meth:`run`.
+
+    Examples
+    --------
+    >>> import hybridnb as hn
+    >>> settings = hn.ARTICLE.for_size(32)
+    >>> near, far = hn.load_image("hopper", 32), hn.load_image("astronaut", 32)
+    >>> final = HybridRun(near, far, settings).run()
+    >>> final.steps, final.image.shape
+    (200, (32, 32, 3))
+    """
+
+    def __init__(self, near: np.ndarray, far: np.ndarray, settings: RunSettings) -> None:
+        shape = (settings.size, settings.size)
+        self.near = check_picture("near", near, shape)
+        self.far = check_picture("far", far, shape)
+        self.settings = settings
+        self.model = HybridModel(settings.size, settings.size, settings.kernel_size, settings.sigma)
+        self.seconds = 0.0
+
+    def run(self, on_report: Callable[[int, Report], bool | None] | None = None, every: int | None = None) -> Report:
+        """Run the steps; return the evaluation of the final picture.
+
+        ``on_report(steps, report)`` is called every ``every`` steps
+        (:func:`report_period` by default) with the picture after ``steps``
+        updates; returning True stops the run there.
+        """
+        s, model = self.settings, self.model
+        every = report_period(s.steps) if every is None else every
+        started = time.perf_counter()
+        try:
+            if s.optimizer == "fit":
+                model.fit(self.near, self.far, m_precise=s.m_precise, m_blurred=s.m_blurred, target_loss=s.target_loss,
+                          max_steps=s.steps, callback=on_report, report_every=every, lr=s.learning_rate())  # fmt: skip
+            else:
+                model.train(s.steps, every, s.learning_rate(), img_precise=self.near, img_blurred=self.far,
+                            m_precise=s.m_precise, m_blurred=s.m_blurred, optimizer=s.optimizer, callback=on_report,
+                            verbose=False)  # fmt: skip
+        finally:
+            self.seconds += time.perf_counter() - started
+        return self.final()
+
+    def final(self) -> Report:
+        """The evaluation of the picture the model holds now (what a save writes)."""
+        s = self.settings
+        return self.model.run(self.near, self.far, s.m_precise, s.m_blurred)
