@@ -14,7 +14,9 @@ from .filters.classic import ClassicResult, classic_hybrid
 from .filters.kernels import (
     frequency_response,
     half_amplitude_cutoff,
+    kernel_size_for,
     make_gauss_blur_kernel,
+    scale_blur,
     truncated_weight,
 )
 from .filters.viewing import (
