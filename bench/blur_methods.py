@@ -24,7 +24,8 @@ import numpy as np
 import tensorflow as tf
 
 import hybridnb as hn
-from hybridnb.optimize.losses import far_view, loss_and_gradient
+from hybridnb.filters.viewing import far_view
+from hybridnb.optimize.article import loss_and_gradient
 
 
 def time_step(fn, steps: int, repeats: int) -> tuple[float, float]:

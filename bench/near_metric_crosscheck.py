@@ -20,7 +20,7 @@ import numpy as np
 import hybridnb as hn
 from hybridnb.analysis.fronts import sweep_classic, sweep_perceptual
 from hybridnb.analysis.scores import uncovered
-from hybridnb.filters.lowpass import lowpass
+from hybridnb.filters.blur import lowpass
 
 PAIRS = (("hopper", "astronaut"), ("cat", "coffee"), ("coffee", "camera"), ("astronaut", "hopper"))
 

@@ -1,9 +1,10 @@
-"""What the divergence guard costs: the guarded SGD step against the bare one.
+"""What the divergence guard costs: the engine's guarded loop against the same loop without it.
 
-``hybridnb.model._sgd_step`` applies an update only when the loss and the
-update are finite (one extra reduction and a ``tf.cond``).  This times it
-against the same step without the guard, alternating the two in one process
-on the default pair, and prints the ratio.
+Every update of :mod:`hybridnb.optimize.engine` is applied only when it is
+finite (one extra reduction and a ``tf.cond`` per step).  This times the
+engine's compiled loop (``Engine.descend``) against a bare ``tf.while_loop``
+of the same update rule and gradient without the check, alternating the two
+in one process on the default pair, and prints the ratio.
 
     python bench/step_guard.py --size 512 --steps 40 --repeats 3
 """
@@ -16,26 +17,21 @@ import time
 import tensorflow as tf
 
 import hybridnb as hn
-from hybridnb.optimize import model as model_module
+from hybridnb.optimize import engine
 
 
-@tf.function(reduce_retracing=True, autograph=False)
-def bare_step(var, img_precise, far_target, kernel, m_precise, m_blurred, gamma, lr):
-    """The step before the guard: ``var -= lr * gradient`` whatever the numbers."""
-    loss, loss_precise, loss_gauss, grad = model_module._loss_and_gradient(
-        var.read_value(), img_precise, far_target, kernel, m_precise, m_blurred, gamma
-    )
-    var.assign_sub(lr * grad)
-    return loss, loss_precise, loss_gauss, grad
+def bare_loop(graph: engine.LossGraph, rule):
+    """The loop without the guard: ``logits = rule.apply(...)`` whatever the numbers."""
 
+    @tf.function(reduce_retracing=True, autograph=False)
+    def descend(logits, slots, gradient, inputs, m_precise, m_blurred, lr, steps):
+        def step(done, logits, slots, gradient):
+            logits, slots = rule.apply(logits, gradient, slots, lr)
+            return done + 1, logits, slots, graph.gradient(logits, inputs, m_precise, m_blurred)[3]
 
-def seconds(step, model, args, lr, steps: int) -> float:
-    step(model.trainable_image, *args, lr)  # compiled before timing
-    start = time.perf_counter()
-    for _ in range(steps):
-        out = step(model.trainable_image, *args, lr)
-    float(out[0])
-    return time.perf_counter() - start
+        return tf.while_loop(lambda done, *_: done < steps, step, (tf.constant(0), logits, slots, gradient))
+
+    return descend
 
 
 def main() -> None:
@@ -45,21 +41,35 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
 
-    samples = hn.sample_images()
-    near = hn.load_image(samples[hn.DEFAULT_NEAR], args.size)
-    far = hn.load_image(samples[hn.DEFAULT_FAR], args.size)
+    near, far = hn.load_image(hn.DEFAULT_NEAR, args.size), hn.load_image(hn.DEFAULT_FAR, args.size)
     model = hn.HybridModel(args.size, args.size, 15, 3.0)
-    tensors = model._tensors(near, far, 0.1, 1.0)
-    lr = tf.constant(0.3)
+    inputs, weights = model._inputs(near, far, 0.1, 1.0)
+    compiled = engine.engine_for(model.loss, "sgd")
+    bare = bare_loop(compiled.graph, compiled.rule)
+    state = engine.begin(compiled, model._logits(), (), inputs, weights)
+    lr, steps = tf.constant(0.3), tf.constant(args.steps)
+
+    def guarded_run():
+        out = compiled.descend(state.logits, (), state.evaluation, inputs, *weights, lr, tf.constant(-float("inf")),
+                               steps, False)  # fmt: skip
+        return out[0]
+
+    def bare_run():
+        return bare(state.logits, (), state.evaluation[3], inputs, *weights, lr, steps)[1]
+
     times: dict[str, list[float]] = {"bare": [], "guarded": []}
+    for run in (bare_run, guarded_run):
+        run().numpy()  # compiled before timing
     for _ in range(args.repeats):
-        times["bare"].append(seconds(bare_step, model, tensors, lr, args.steps))
-        times["guarded"].append(seconds(model_module._sgd_step, model, tensors, lr, args.steps))
-    bare, guarded = min(times["bare"]), min(times["guarded"])
+        for name, run in (("bare", bare_run), ("guarded", guarded_run)):
+            start = time.perf_counter()
+            run().numpy()
+            times[name].append(time.perf_counter() - start)
+    bare_s, guarded_s = min(times["bare"]), min(times["guarded"])
     print(f"{args.size} px, {args.steps} steps, best of {args.repeats}:")
-    print(f"  bare    {1000 * bare / args.steps:7.2f} ms/step")
-    print(f"  guarded {1000 * guarded / args.steps:7.2f} ms/step")
-    print(f"  guarded / bare = {guarded / bare:.3f}")
+    print(f"  bare    {1000 * bare_s / args.steps:7.2f} ms/step")
+    print(f"  guarded {1000 * guarded_s / args.steps:7.2f} ms/step")
+    print(f"  guarded / bare = {guarded_s / bare_s:.3f}")
 
 
 if __name__ == "__main__":
