@@ -403,7 +403,7 @@ class PeliJudge(Judge):
 
     def _bands(self, shape: tuple[int, int]) -> list[tuple[float, np.ndarray, np.ndarray]]:
         f = frequency_grid(shape)
-        top = int(math.floor(math.log2(shape[1] / 2.0)))
+        top = math.floor(math.log2(shape[1] / 2.0))
         with np.errstate(divide="ignore"):
             lf = np.log2(np.maximum(f, 1e-9))
         bands = []
@@ -489,6 +489,7 @@ class Artefacts:
     de_mean_vs_far: float
     noise_vs_near: float
     frame: float
+    frame_vs_classic: float
     stuck: float
     stuck_classic: float
 
@@ -511,8 +512,9 @@ def artefacts(hybrid: np.ndarray, near: np.ndarray, far: np.ndarray, classic: np
         distance of the mean L*a*b* colour from the classic split's and the
         far picture's (a cast shows as several units); ``noise_vs_near``:
         mean |4-neighbour Laplacian| of display luma relative to the near
-        picture's (speckle is well above 1); ``frame``: :func:`border_step`
-        of the hybrid minus the near picture's (a dark frame is negative);
+        picture's (speckle is well above 1); ``frame``, ``frame_vs_classic``:
+        :func:`border_step` of the hybrid minus the near picture's and the
+        classic split's (a dark frame is negative);
         ``stuck``, ``stuck_classic``: shares of values at 0 or 255 in 8 bits
         in the hybrid and in the classic split.
     """
@@ -526,6 +528,7 @@ def artefacts(hybrid: np.ndarray, near: np.ndarray, far: np.ndarray, classic: np
         de_mean_vs_far=float(np.linalg.norm(mean_h - lab_f.reshape(-1, 3).mean(axis=0))),
         noise_vs_near=_laplacian_mean(luma(hybrid)) / max(_laplacian_mean(luma(near)), 1e-9),
         frame=border_step(hybrid) - border_step(near),
+        frame_vs_classic=border_step(hybrid) - border_step(classic),
         stuck=stuck_fraction(hybrid),
         stuck_classic=stuck_fraction(classic),
     )
@@ -575,9 +578,8 @@ def main(argv: list[str] | None = None) -> None:
     for sp in (1.0, 2.0, 4.0):
         for sb in (2.0, 4.0, 8.0):
             img = hn.classic_hybrid(near, far, sp * scale, sb * scale).image
-            cells = "  ".join(
-                f"{j.name} {v.near:.3f}/{v.far:.3f}/{v.ghost:.3f}" for j, v in zip(judges, (sc(img) for sc in scorers))
-            )
+            seen = [(j.name, sc(img)) for j, sc in zip(judges, scorers, strict=True)]
+            cells = "  ".join(f"{name} {v.near:.3f}/{v.far:.3f}/{v.ghost:.3f}" for name, v in seen)
             a = artefacts(img, near, far, mid)
             print(
                 f"sp {sp:g} sb {sb:g}: {cells}  | contrast {a.contrast_vs_near:.2f} noise {a.noise_vs_near:.2f} "

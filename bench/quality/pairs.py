@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> None:
     for name, (near, far) in everything.items():
         clip = hn.classic_hybrid(near, far, 2 * scale, 4 * scale).out_of_range_fraction
         tag = "held-out" if name in HELD_OUT else "tuning"
-        print(f"{tag:8s} {name:22s} {near.shape} L std near {near.std():.3f} far {far.std():.3f}  classic clips {clip:.1%}")
+        print(f"{tag:8s} {name:22s} std near {near.std():.3f} far {far.std():.3f}  classic clips {clip:.1%}")
     if args.sheet:
         tiles = [np.concatenate([n, f], axis=0) for n, f in everything.values()]
         sheet = np.concatenate(tiles, axis=1)
