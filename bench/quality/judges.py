@@ -487,11 +487,17 @@ class Artefacts:
     contrast_vs_classic: float
     de_mean_vs_classic: float
     de_mean_vs_far: float
+    de_afar: float
     noise_vs_near: float
     frame: float
     frame_vs_classic: float
     stuck: float
     stuck_classic: float
+
+
+def _lab_of_mean_light(image: np.ndarray) -> np.ndarray:
+    light = srgb_to_linear(image).reshape(-1, 3).mean(axis=0)
+    return rgb_to_lab(linear_to_srgb(light)[None, None])[0, 0]
 
 
 def artefacts(hybrid: np.ndarray, near: np.ndarray, far: np.ndarray, classic: np.ndarray) -> Artefacts:
@@ -509,8 +515,12 @@ def artefacts(hybrid: np.ndarray, near: np.ndarray, far: np.ndarray, classic: np
         ``contrast_vs_near``, ``contrast_vs_classic``: std of L* relative to
         the near picture's and to the classic split's (a washed-out picture
         is well below 1); ``de_mean_vs_classic``, ``de_mean_vs_far``: CIE76
-        distance of the mean L*a*b* colour from the classic split's and the
-        far picture's (a cast shows as several units); ``noise_vs_near``:
+        distance of the mean L*a*b* colour (mean over pixels) from the
+        classic split's and the far picture's; ``de_afar``: CIE76 distance
+        between the colours of the hybrid's and the far picture's mean light
+        (the colour a viewer sees from very far: a cast shows as several
+        units here, while the per-pixel mean also moves when detail is only
+        redistributed, since L* is not linear in light); ``noise_vs_near``:
         mean |4-neighbour Laplacian| of display luma relative to the near
         picture's (speckle is well above 1); ``frame``, ``frame_vs_classic``:
         :func:`border_step` of the hybrid minus the near picture's and the
@@ -526,6 +536,7 @@ def artefacts(hybrid: np.ndarray, near: np.ndarray, far: np.ndarray, classic: np
         contrast_vs_classic=float(lab_h[..., 0].std() / max(lab_c[..., 0].std(), 1e-9)),
         de_mean_vs_classic=float(np.linalg.norm(mean_h - lab_c.reshape(-1, 3).mean(axis=0))),
         de_mean_vs_far=float(np.linalg.norm(mean_h - lab_f.reshape(-1, 3).mean(axis=0))),
+        de_afar=float(np.linalg.norm(_lab_of_mean_light(hybrid) - _lab_of_mean_light(far))),
         noise_vs_near=_laplacian_mean(luma(hybrid)) / max(_laplacian_mean(luma(near)), 1e-9),
         frame=border_step(hybrid) - border_step(near),
         frame_vs_classic=border_step(hybrid) - border_step(classic),
