@@ -218,13 +218,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--size", type=int, default=256)
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--tol", type=float, default=0.005)
-    parser.add_argument("--relit", type=float, default=1.0)
+    parser.add_argument("--beta", type=float, default=V.BETA)
     parser.add_argument("--l0", type=float, default=V.L0)
     parser.add_argument("--chroma-weight", type=float, default=V.CHROMA_WEIGHT)
     parser.add_argument("--json", help="save every point here")
     parser.add_argument("--figures", help="folder for side-by-side PNGs")
     args = parser.parse_args(argv)
-    params = V.Params(relit=args.relit, l0=args.l0, chroma_weight=args.chroma_weight)
+    params = V.Params(beta=args.beta, l0=args.l0, chroma_weight=args.chroma_weight)
     pairs = P.tuning_pairs(args.size) if args.set == "tuning" else P.held_out_pairs(args.size)
     if args.pairs:
         pairs = {k: v for k, v in pairs.items() if k in args.pairs}

@@ -82,9 +82,10 @@ BANDWIDTH_OCT = 3.5
 FLOOR = 0.1
 CHROMA_SHIFT = 3.0
 CHROMA_WEIGHT = 0.5
-L0 = 0.01
+L0 = 0.05
 ADAPT_SIGMA = 1.0 / 24.0
 MARGIN = 0.02
+BETA = 1.0
 #: opponent transform (rows: luminance, red-green, blue-yellow) on linear RGB
 OPPONENT = np.array([[0.2126, 0.7152, 0.0722], [1.0, -1.0, 0.0], [-0.5, -0.5, 1.0]])
 
@@ -103,9 +104,11 @@ class Params:
         Amplitude and frequency scale of the colour channels' sensitivity.
     l0 : float
         Dark light added to the adaptation luminance (display flare), linear units.
-    relit : float
-        Exponent of the near target's re-lighting, ``T_N = L_N (A / A_N) ** relit``
-        (1: the near picture's contrast on the far picture's brightness; 0: its own light).
+    beta : float
+        Lightness exponent: the loss weighs light differences by ``A ** -beta``
+        and re-lights the near target by ``(A / A_N) ** beta``.  1 is Weber
+        contrast; 2/3 is CIE lightness (``L* ~ Y ** (1/3)``, so ``dL*/dY ~
+        Y ** (-2/3)``); 0 is plain linear light.
     margin : float
         The start is clipped into ``[margin, 1 - margin]``.
     """
@@ -116,7 +119,7 @@ class Params:
     chroma_weight: float = CHROMA_WEIGHT
     chroma_shift: float = CHROMA_SHIFT
     l0: float = L0
-    relit: float = 1.0
+    beta: float = BETA
     margin: float = MARGIN
 
 
@@ -322,8 +325,10 @@ def prepare(
 
     ln = fast_power(tf.constant(near[None], dtype), GAMMA)
     lf = fast_power(tf.constant(far[None], dtype), GAMMA)
+    beta = tf.constant(params.beta, dtype)
     adapt = lum_blur(lf)
-    target_near = ln * fast_power(adapt / lum_blur(ln), params.relit)[..., None] if params.relit else ln
+    target_near = ln * fast_power(adapt / lum_blur(ln), beta)[..., None]
+    adapt = fast_power(adapt, beta)  # the normaliser A ** beta (the "adapt" of terms)
     t = Targets(
         adapt=adapt,
         near_hat=dct2(to_opponent(target_near, adapt), ch, cw),
@@ -337,6 +342,40 @@ def prepare(
     )
     set_crossover(t, balanced_crossover(t) if crossover is None else float(crossover))
     return t
+
+
+def split_targets(t: Targets, near_cutoff: float, far_cutoff: float, far_weight: float = 1.0) -> Targets:
+    """Targets whose near and far views both aim at a classic-style split (the "ideal" mode).
+
+    The ideal is ``(1 - G_near) T_n + G_far T_f`` in this loss's domain
+    (Weber-normalised opponent light, re-lit near target), ``G_c`` a
+    Gaussian low-pass with half amplitude at ``c`` cycles per picture (the
+    classic recipe's filters, :func:`hybridnb.sigma_to_cutoff`).  The loss
+    then measures how far the displayable picture is from this ideal as
+    seen from near and from afar, ``sum (W_n^2 + far_weight W_f^2) |U -
+    ideal|^2``; its minimiser is the ideal itself wherever the display can
+    show it, and the optimiser only decides how to show the rest.
+    """
+    h, w = t.wn2.shape[1:]
+    f = tf.constant(frequency_grid(h, w), t.wn2.dtype)
+    half = math.sqrt(math.log(2.0) / 2.0) / math.pi  # a unit-sigma Gaussian's half-amplitude frequency
+
+    def low(cutoff: float) -> tf.Tensor:
+        return tf.exp(-2.0 * (math.pi * (half / cutoff) * f) ** 2)
+
+    ideal = (1.0 - low(near_cutoff)) * t.near_hat + low(far_cutoff) * t.far_hat
+    return Targets(
+        adapt=t.adapt,
+        near_hat=ideal,
+        far_hat=ideal,
+        wn2=t.wn2,
+        wf2=t.wf2,
+        weight_far=tf.fill((3, 1, 1), tf.constant(far_weight, t.wn2.dtype)),
+        ch=t.ch,
+        cw=t.cw,
+        params=t.params,
+        crossover=float("nan"),
+    )
 
 
 def crossover_weight(fc: float, params: Params = Params()) -> np.ndarray:
@@ -561,7 +600,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--crossover", type=float, default=None, help="cycles per picture (default: balance rule)")
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--lr", type=float, default=0.03)
-    parser.add_argument("--relit", type=float, default=1.0, help="re-lighting exponent of the near target")
+    parser.add_argument("--beta", type=float, default=BETA, help="lightness exponent (1 Weber, 2/3 L*, 0 linear)")
     parser.add_argument("--l0", type=float, default=L0, help="dark light of the adaptation (linear)")
     parser.add_argument("--out", help="PNG path for the hybrid")
     args = parser.parse_args(argv)
@@ -570,7 +609,7 @@ def main(argv: list[str] | None = None) -> None:
     s = hn.sample_images()
     near, far = hn.load_image(s[args.near], args.size), hn.load_image(s[args.far], args.size)
     t0 = time.perf_counter()
-    t = prepare(near, far, Params(relit=args.relit, l0=args.l0), crossover=args.crossover)
+    t = prepare(near, far, Params(beta=args.beta, l0=args.l0), crossover=args.crossover)
     t1 = time.perf_counter()
     print(f"prepare + balance: {t1 - t0:.2f} s, crossover {t.crossover:.1f} cycles per picture")
     x0 = start_image(t)
