@@ -191,8 +191,24 @@ def evaluate_pair(name: str, near: np.ndarray, far: np.ndarray, params: V.Params
         "classic": artefact_summary([x for _, x in classic] + [ref], near, far, ref),
         "viewer": artefact_summary([x for _, x in mine] + [balanced[1]], near, far, ref),
     }
+    b = J.artefacts(balanced[1], near, far, ref)
+    arts["balanced"] = {
+        "noise": b.noise_vs_near,
+        "contrast": b.contrast_vs_classic,
+        "dE_afar": b.de_afar,
+        "dE_afar_classic": J.artefacts(ref, near, far, ref).de_afar,
+        "frame": b.frame,
+        "stuck": b.stuck,
+    }
     result["artefacts"] = arts
-    for k, a in arts.items():
+    bal = arts["balanced"]
+    print(
+        f"balanced viewer hybrid: noise {bal['noise']:.2f}  contrast {bal['contrast']:.2f}  dE(afar) "
+        f"{bal['dE_afar']:.2f} (classic 2/4 {bal['dE_afar_classic']:.2f})  frame {bal['frame']:+.3f}  "
+        f"stuck {100 * bal['stuck']:.1f}%"
+    )
+    for k in ("classic", "viewer"):
+        a = arts[k]
         print(
             f"artefacts {k:7s}: noise<= {a['noise_max']:.2f}  contrast>= {a['contrast_min']:.2f}  "
             f"dE(far)<= {a['dE_far_max']:.2f}  dE(afar)<= {a['dE_afar_max']:.2f}  dE(last vs c2/4) {a['dE_mid']:.2f}  "

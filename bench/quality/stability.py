@@ -37,7 +37,7 @@ def _row(label: str, x: np.ndarray, near, far, ref, scorers) -> str:
     vis = " ".join(f"{n} {v.near:.3f}/{v.far:.3f}" for n, v in ((s[0], s[1](x)) for s in scorers))
     return (
         f"{label:>10s}  noise {a.noise_vs_near:5.2f}  stuck {100 * a.stuck:5.2f}%  frame {a.frame:+.3f}  "
-        f"dE(c2/4) {a.de_mean_vs_classic:5.2f}  contrast {a.contrast_vs_classic:4.2f}  {vis}"
+        f"dE(c2/4) {a.de_mean_vs_classic:5.2f}  dE(afar) {a.de_afar:5.2f}  contrast {a.contrast_vs_classic:4.2f}  {vis}"
     )
 
 

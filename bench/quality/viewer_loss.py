@@ -20,46 +20,55 @@ Colour-opponent channels use the same curve shifted down by ``CHROMA_SHIFT``
 
 **The signal.**  Linear light ``L = x ** gamma`` (the package's gamma, 2.2),
 opponent channels ``Y = 0.2126 R + 0.7152 G + 0.0722 B``, ``R - G``,
-``B - (R + G) / 2``, each divided by a *fixed* adaptation map ``A = blur(Y_far)
-+ L0`` (Gaussian of ``ADAPT_SIGMA`` picture widths, mirrored borders): Weber
-contrast, so dark and bright detail count alike, while the loss stays a
-convex quadratic in ``L`` (``A`` does not depend on the picture being
-optimised).
+``B - (R + G) / 2``, each divided by ``A ** BETA`` where ``A = blur(Y_far) +
+L0`` is a *fixed* adaptation map (Gaussian of ``ADAPT_SIGMA`` picture
+widths, mirrored borders; ``L0`` = 0.05 of white, the Weber floor).  With
+``BETA`` = 1 this is Weber contrast, so dark and bright detail count alike,
+while the loss stays a convex quadratic in ``L`` (``A`` does not depend on
+the picture being optimised).
 
 **The targets.**  Far: the far picture's light ``L_F``.  Near: the near
-picture *re-lit* to the hybrid's adaptation, ``T_N = A * L_N / A_N`` with
-``A_N = blur(Y_near) + L0``: the near picture's local contrast placed on the
-far picture's local brightness (so the two targets agree on the coarse
-light and do not fight there; no ghost, no intrusion of the near picture's
-shading).
+picture *re-lit* to the hybrid's adaptation, ``T_N = L_N (A / A_N) ** BETA``
+with ``A_N = blur(Y_near) + L0``: the near picture's local contrast placed
+on the far picture's local brightness, so the two targets agree on the
+coarse light and do not fight there (the article's near term fights the far
+term at low frequencies: ghost and speckle, see FINDINGS.md).
 
 **The loss.**  With ``DCT`` the orthonormal 2-D DCT-II (symmetric border
-extension, so no frame), ``U = DCT(opp(L) / A)`` and ``T_n``, ``T_f`` the
-same transform of the targets,
+extension, so no frame), ``U = DCT(opp(L) / A^BETA)`` and ``T_n``, ``T_f``
+the same transform of the targets,
 
-``near = sum_f W_n(f)^2 |U - T_n|^2``, ``far = sum_f W_f(f)^2 |U - T_f|^2``,
-``loss = near + w * far``
+``near = sum_f W_n(f)^2 |U - T_n|^2 / (H W)``,
+``far = sum_f w W_f(f)^2 |U - T_f|^2 / (H W)``, ``loss = near + far``
 
-summed over the three opponent channels with their own ``W`` and divided by
-the number of pixels, ``W_n(f) = S(f / theta_near)``, ``W_f(f) = max(S(f /
-theta_far), FLOOR)`` (chroma: shifted and scaled).  ``w`` is set by the
-crossover ``f_c`` (cycles per picture): ``w = W_n(f_c)^2 / W_f(f_c)^2``, the
-frequency at which the near and the far picture get equal say.
+summed over the three opponent channels, each with its own ``W`` and ``w``;
+``W_n(f) = S(f / theta_near)``, ``W_f(f) = max(S(f / theta_far), FLOOR)``
+below the peak (chroma: shifted and scaled).  ``w = W_n(f_c)^2 / W_f(f_c)^2``
+for a crossover ``f_c`` (cycles per picture), the frequency at which the
+near and the far picture get equal say, the same for every channel.
 
 Because ``loss`` is a sum of squares of a linear map of ``L``, its
 unconstrained minimiser has a closed form: ``U* = (W_n^2 T_n + w W_f^2 T_f)
 / (W_n^2 + w W_f^2)``, a frequency-dependent crossover of the two targets
-(the "ideal" hybrid).  The optimiser's only job is the part of the ideal a
-display cannot show (light outside [0, 1]): it starts from the ideal
-clipped into ``[margin, 1 - margin]`` and moves the error to where the
-viewer notices it least.  The loss is convex in ``L`` and ``L`` is monotone
-in the logits, so more steps never make the picture worse.
+(the "ideal" hybrid; with two log-parabolas of one shape the near share is
+``1 / (1 + (f_c / f) ** 3.9)`` for distances 4 and 32 widths).  The
+optimiser's only job is the part of the ideal a display cannot show (light
+outside [0, 1]): it starts from the ideal clipped into ``[margin, 1 -
+margin]`` and moves the error to where the viewer notices it least.  The
+loss is convex in ``L`` and ``L`` is monotone in the logits, so there is no
+speckled optimum for more steps to find.
 
 **Balance rule.**  :func:`balanced_crossover` picks ``f_c`` so that the
 near picture is as visible from near as the far picture is from afar,
-measured by this viewer on the ideal hybrid (correlation of the viewer's
-luminance views), by bisection on ``log f_c``; about 30 ms at 256 px.
-:func:`advice` turns measured visibilities into a slider hint.
+measured by this viewer (correlation of its luminance views) on the start
+picture (the ideal clipped to the display), by bisection on ``log f_c``;
+about 0.3 s at 256 px.  :func:`advice` turns measured visibilities into a
+slider hint.
+
+**Split mode.**  :func:`split_targets` aims both views at a classic-style
+split (Gaussian cutoffs in cycles per picture) formed in this domain, the
+"ideal the display cannot show"; ``ideal_split.py`` compares it with the
+classic split setting by setting.
 
 Run ``PYTHONPATH=. python bench/quality/viewer_loss.py --help``.
 """
@@ -79,7 +88,7 @@ NEAR_WIDTHS = 4.0
 FAR_WIDTHS = 32.0
 PEAK_CPD = 4.0
 BANDWIDTH_OCT = 3.5
-FLOOR = 0.1
+FLOOR = 0.32
 CHROMA_SHIFT = 3.0
 CHROMA_WEIGHT = 0.5
 L0 = 0.05
