@@ -20,8 +20,12 @@ def shrink_view(image: np.ndarray, factor: int = 8) -> np.ndarray:
     return np.repeat(np.repeat(small, rep, axis=0), rep, axis=1)
 
 
-def side_by_side(rows: list[tuple[str, np.ndarray]], path: str, factor: int = 8) -> None:
-    """Write a PNG: one column per hybrid, full size above, shrunk below, labels on top."""
+def side_by_side(rows: list[tuple[str, np.ndarray]], path: str, factor: int = 8, palette: bool = True) -> None:
+    """Write a PNG: one column per hybrid, full size above, shrunk below, labels on top.
+
+    ``palette`` stores 256 colours without dithering (about a third of the
+    size; dithering would add a speckle of its own).
+    """
     h, w = rows[0][1].shape[:2]
     label_h = 14
     cols = []
@@ -36,4 +40,6 @@ def side_by_side(rows: list[tuple[str, np.ndarray]], path: str, factor: int = 8)
     draw = ImageDraw.Draw(sheet)
     for i, (label, _) in enumerate(rows):
         draw.text((i * (w + 4) + 2, 1), label, fill=(0, 0, 0))
+    if palette:
+        sheet = sheet.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     sheet.save(path, optimize=True)
