@@ -28,7 +28,9 @@ viewer loss's balanced hybrid) against the classic 2/4, border step against
 the near picture, share of values at 0 or 255.
 
 ``--set tuning`` uses the bundled samples' pairs (what the loss was designed
-on); ``--set heldout`` the held-out pairs (run once, after the design was
+on); ``--set stress`` two code-made tuning stress pairs (a star field near,
+a binary ring far), added after the first held-out run showed those failure
+modes; ``--set heldout`` the held-out pairs (run once, after the design was
 fixed).  ``--json`` saves every point; ``--figures`` saves a side-by-side
 PNG per pair (classic 2/4, the viewer loss at the balance rule, and at the
 crossover whose judged near visibility is closest to the classic's).
@@ -229,7 +231,7 @@ def evaluate_pair(name: str, near: np.ndarray, far: np.ndarray, params: V.Params
 def main(argv: list[str] | None = None) -> None:
     """Command line (see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--set", choices=("tuning", "heldout"), default="tuning")
+    parser.add_argument("--set", choices=("tuning", "stress", "heldout"), default="tuning")
     parser.add_argument("--pairs", nargs="*", help="only these pairs (names as printed)")
     parser.add_argument("--size", type=int, default=256)
     parser.add_argument("--steps", type=int, default=200)
@@ -237,11 +239,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--beta", type=float, default=V.BETA)
     parser.add_argument("--l0", type=float, default=V.L0)
     parser.add_argument("--chroma-weight", type=float, default=V.CHROMA_WEIGHT)
+    parser.add_argument("--adaptation", choices=("mean", "log"), default="mean")
+    parser.add_argument("--balance", choices=("model", "log"), default="model")
     parser.add_argument("--json", help="save every point here")
     parser.add_argument("--figures", help="folder for side-by-side PNGs")
     args = parser.parse_args(argv)
-    params = V.Params(beta=args.beta, l0=args.l0, chroma_weight=args.chroma_weight)
-    pairs = P.tuning_pairs(args.size) if args.set == "tuning" else P.held_out_pairs(args.size)
+    params = V.Params(
+        beta=args.beta, l0=args.l0, chroma_weight=args.chroma_weight, adaptation=args.adaptation, balance=args.balance
+    )
+    loaders = {"tuning": P.tuning_pairs, "stress": P.stress_pairs, "heldout": P.held_out_pairs}
+    pairs = loaders[args.set](args.size)
     if args.pairs:
         pairs = {k: v for k, v in pairs.items() if k in args.pairs}
     print(f"# {args.set} pairs at {args.size} px, {args.steps} Adam steps, {params}")

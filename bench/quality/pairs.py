@@ -113,6 +113,41 @@ HELD_OUT: dict[str, tuple[Callable[[], bytes], Callable[[], bytes], str]] = {
 }
 
 
+def _stars(size: int) -> np.ndarray:
+    """A code-made star field: sparse bright points and a faint glow on black (a tuning stress picture)."""
+    rng = np.random.default_rng(7)
+    img = np.zeros((size, size))
+    yy, xx = np.mgrid[:size, :size] / size
+    img += 0.05 * np.exp(-((xx - 0.3) ** 2 + (yy - 0.6) ** 2) / 0.02)
+    for _ in range(size // 4):
+        y, x = rng.integers(0, size, 2)
+        r = rng.uniform(0.3, 1.5) * size / 256
+        img += rng.uniform(0.3, 1.0) * np.exp(
+            -((np.arange(size)[:, None] - y) ** 2 + (np.arange(size)[None] - x) ** 2) / (2 * r * r)
+        )
+    img = np.clip(img, 0, 1)
+    return np.stack([img, img * 0.9, img], axis=-1)
+
+
+def _shape(size: int) -> np.ndarray:
+    """A code-made binary 'logo': a black ring and a bar on white (a tuning stress picture)."""
+    yy, xx = (np.mgrid[:size, :size] + 0.5) / size
+    r = np.hypot(xx - 0.5, yy - 0.45)
+    black = ((r > 0.22) & (r < 0.32)) | ((np.abs(yy - 0.85) < 0.05) & (np.abs(xx - 0.5) < 0.35))
+    return np.repeat(np.where(black, 0.0, 1.0)[..., None], 3, axis=2)
+
+
+def stress_pairs(size: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Code-made tuning stress pairs (not the held-out ones): a star field near, a binary far."""
+    import hybridnb as hn
+
+    s = hn.sample_images()
+    return {
+        "stars/astronaut": (_stars(size), hn.load_image(s["astronaut"], size)),
+        "cat/ring": (hn.load_image(s["cat"], size), _shape(size)),
+    }
+
+
 def load_pair(near: str, far: str, size: int) -> tuple[np.ndarray, np.ndarray]:
     """Two bundled samples as (near, far) pictures of ``size`` px."""
     import hybridnb as hn

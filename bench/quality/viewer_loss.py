@@ -120,6 +120,18 @@ class Params:
         Y ** (-2/3)``); 0 is plain linear light.
     margin : float
         The start is clipped into ``[margin, 1 - margin]``.
+    adaptation : {"mean", "log"}
+        How the adaptation maps ``A`` and ``A_N`` are estimated from the
+        luminance ``Y``: ``"mean"`` (default, the evaluated design), the
+        local arithmetic mean ``blur(Y) + L0``; ``"log"``, the local
+        geometric mean ``exp(blur(log(Y + L0)))`` (an untested candidate fix
+        for near pictures of sparse bright points, see FINDINGS.md).
+    balance : {"model", "log"}
+        What the balance rule equalises: ``"model"`` (default, the evaluated
+        design), correlations of the loss's own Weber-normalised luminance
+        views; ``"log"``, of CSF-weighted log luminance (tried after the
+        held-out run; it made the binary-far failure worse on the stress
+        pairs, see FINDINGS.md).
     """
 
     near_widths: float = NEAR_WIDTHS
@@ -130,6 +142,8 @@ class Params:
     l0: float = L0
     beta: float = BETA
     margin: float = MARGIN
+    adaptation: str = "mean"
+    balance: str = "model"
 
 
 # ---------------------------------------------------------------------------
@@ -251,6 +265,8 @@ class Targets:
     params : Params
     crossover : float
         ``f_c`` in cycles per picture (for reports).
+    near_log, far_log : (1, H, W)
+        DCT of the pictures' log luminance ``log(Y + L0)`` (for the balance rule).
     """
 
     adapt: tf.Tensor
@@ -263,6 +279,8 @@ class Targets:
     cw: tf.Tensor
     params: Params = field(default_factory=Params)
     crossover: float = 0.0
+    near_log: tf.Tensor | None = None
+    far_log: tf.Tensor | None = None
 
     def tensors(self) -> tuple[tf.Tensor, ...]:
         """The tensors, in :func:`terms`' argument order."""
@@ -330,6 +348,8 @@ def prepare(
 
     def lum_blur(light: tf.Tensor) -> tf.Tensor:
         y = tf.tensordot(light, tf.constant(OPPONENT[0], dtype), axes=[[3], [0]])  # (1, H, W)
+        if params.adaptation == "log":
+            return tf.exp(idct2(dct2(tf.math.log(y + l0), ch, cw) * gauss, ch, cw))
         return tf.maximum(idct2(dct2(y, ch, cw) * gauss, ch, cw), 0.0) + l0
 
     ln = fast_power(tf.constant(near[None], dtype), GAMMA)
@@ -348,6 +368,8 @@ def prepare(
         ch=ch,
         cw=cw,
         params=params,
+        near_log=_log_hat(ln, l0, ch, cw),
+        far_log=_log_hat(lf, l0, ch, cw),
     )
     set_crossover(t, balanced_crossover(t) if crossover is None else float(crossover))
     return t
@@ -449,6 +471,31 @@ def model_visibility(t: Targets, u_hat: tf.Tensor) -> tuple[float, float]:
     return _cos(wn * u_hat[0, 0], wn * t.near_hat[0, 0]), _cos(wf * u_hat[0, 0], wf * t.far_hat[0, 0])
 
 
+def _log_hat(light: tf.Tensor, l0: tf.Tensor, ch: tf.Tensor, cw: tf.Tensor) -> tf.Tensor:
+    y = tf.tensordot(light, tf.constant(OPPONENT[0], light.dtype), axes=[[3], [0]])
+    return dct2(tf.math.log(y + l0), ch, cw)
+
+
+def log_visibility(t: Targets, image01: np.ndarray) -> tuple[float, float]:
+    """(near, far) visibility in global Weber units: correlation of ``W DCT(log(Y + L0))``.
+
+    Near: the picture's view at the near distance against the near
+    picture's; far: at the far distance against the far picture's.  Used
+    by the balance rule with ``Params.balance == "log"``.
+    """
+    x = tf.constant(np.clip(image01, 1e-6, 1.0)[None], t.wn2.dtype)
+    u = _log_hat(fast_power(x, GAMMA), tf.constant(t.params.l0, t.wn2.dtype), t.ch, t.cw)[0]
+    wn, wf = tf.sqrt(t.wn2[0]), tf.sqrt(t.wf2[0])
+    return _cos(wn * u, wn * t.near_log[0]), _cos(wf * u, wf * t.far_log[0])
+
+
+def visibility(t: Targets, image01: np.ndarray) -> tuple[float, float]:
+    """This viewer's (near, far) visibility of a display-value picture, as the balance rule measures it."""
+    if t.params.balance == "log":
+        return log_visibility(t, image01)
+    return model_visibility(t, picture_hat(t, image01))
+
+
 def picture_hat(t: Targets, image01: np.ndarray) -> tf.Tensor:
     """``DCT(opp(L)/A)`` of a display-value picture (H, W, 3)."""
     x = tf.constant(np.clip(image01, 1e-6, 1.0)[None], t.wn2.dtype)
@@ -459,9 +506,9 @@ def balanced_crossover(t: Targets, lo: float = 2.0, hi: float = 128.0, iteration
     """The crossover (cycles per picture) at which near and far visibilities are equal.
 
     Bisection on ``log f_c`` over [``lo``, ``hi``]; the visibilities are
-    :func:`model_visibility` (this loss's own viewer, never a judge) of the
-    start picture, the ideal hybrid clipped to the display's range (what
-    clipping costs is part of the balance).  Raising ``f_c`` gives the far
+    :func:`visibility` (this loss's own viewer, never a judge: CSF-weighted
+    log luminance by default) of the start picture, the ideal hybrid clipped
+    to the display's range (what clipping costs is part of the balance).  Raising ``f_c`` gives the far
     picture more frequencies, so its visibility grows with ``f_c`` and the
     near picture's falls.  About 12 x 15 ms at 256 px.
     """
@@ -469,7 +516,7 @@ def balanced_crossover(t: Targets, lo: float = 2.0, hi: float = 128.0, iteration
     for _ in range(iterations):
         mid = 0.5 * (lo_l + hi_l)
         w = tf.constant(crossover_weight(math.exp(mid), t.params), t.wn2.dtype)
-        vn, vf = model_visibility(t, picture_hat(t, start_image(t, w)))
+        vn, vf = visibility(t, start_image(t, w))
         if vn > vf:
             lo_l = mid
         else:
@@ -631,7 +678,7 @@ def main(argv: list[str] | None = None) -> None:
     for c, p in pics.items():
         print(f"{c:5d} steps: " + "loss {:.5f} near {:.5f} far {:.5f}".format(*loss_value(t, p)))
     print(f"{(t3 - t2) / args.steps * 1000:.1f} ms per step at {args.size} px")
-    vn, vf = model_visibility(t, picture_hat(t, image))
+    vn, vf = visibility(t, image)
     print(advice(vn, vf))
     if args.out:
         hn.save_image(image, args.out)
