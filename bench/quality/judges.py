@@ -577,6 +577,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--size", type=int, default=256, help="picture side in px (default 256)")
     parser.add_argument("--near", default="hopper", help="bundled sample seen close (default hopper)")
     parser.add_argument("--far", default="astronaut", help="bundled sample seen afar (default astronaut)")
+    parser.add_argument("--linear", action="store_true", help="the classic split formed in linear light instead")
     args = parser.parse_args(argv)
     _self_check(args.size)
     s = hn.sample_images()
@@ -585,10 +586,11 @@ def main(argv: list[str] | None = None) -> None:
     judges = all_judges()
     scorers = [j.bind(near, far) for j in judges]
     mid = hn.classic_hybrid(near, far, 2.0 * scale, 4.0 * scale).image
-    print(f"\nclassic split, {args.near}/{args.far} at {args.size} px: judge near/far/ghost")
+    space = "linear light" if args.linear else "display values"
+    print(f"\nclassic split in {space}, {args.near}/{args.far} at {args.size} px: judge near/far/ghost")
     for sp in (1.0, 2.0, 4.0):
         for sb in (2.0, 4.0, 8.0):
-            img = hn.classic_hybrid(near, far, sp * scale, sb * scale).image
+            img = hn.classic_hybrid(near, far, sp * scale, sb * scale, linear=args.linear).image
             seen = [(j.name, sc(img)) for j, sc in zip(judges, scorers, strict=True)]
             cells = "  ".join(f"{name} {v.near:.3f}/{v.far:.3f}/{v.ghost:.3f}" for name, v in seen)
             a = artefacts(img, near, far, mid)
