@@ -12,9 +12,11 @@ sensitivity is a log-parabola (Watson & Ahumada 2005; Lesmes et al. 2010)
 ``S(f) = 10 ** (-log10(2) * (log10(f / PEAK_CPD) / (BANDWIDTH_OCT * log10(2) / 2)) ** 2)``
 
 (peak 1 at ``PEAK_CPD`` = 4 cpd, falling to 1/2 ``BANDWIDTH_OCT / 2`` = 1.75
-octaves either side), floored at ``FLOOR`` on the low-frequency side of the
-*far* view only, so the far picture's mean and coarse shading stay protected
-(perceived suprathreshold contrast is flatter than threshold sensitivity).
+octaves either side), floored at ``FLOOR`` (0.32, a qCSF-style truncation by
+0.5 log units) on the low-frequency side of the *far* view only, so the far
+picture's mean and coarse shading stay protected (perceived suprathreshold
+contrast is flatter than threshold sensitivity; with a floor of 0.1 the
+coarse light was nearly free and Adam washed the picture out over 1000 steps).
 Colour-opponent channels use the same curve shifted down by ``CHROMA_SHIFT``
 (3x lower frequencies) at amplitude ``CHROMA_WEIGHT``.
 
