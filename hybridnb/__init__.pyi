@@ -11,6 +11,7 @@ from .imaging.samples import DEFAULT_FAR, DEFAULT_NEAR, sample_images
 from .filters.blur import blur_with_kernel, gauss_blur
 from .filters.blur_tf import blur_with_kernel_2d
 from .filters.classic import ClassicResult, classic_hybrid
+from .filters.hybrid_view import Visibility, advice, balanced_crossover, ideal_split, visibilities
 from .filters.kernels import (
     frequency_response,
     half_amplitude_cutoff,
@@ -38,9 +39,10 @@ from .optimize.model import HybridModel
 from .optimize.perceptual import PerceptualLoss, PerceptualResult, perceptual_hybrid
 from .optimize.records import LossRecord, Report
 from .optimize.settings import ARTICLE, RunSettings
+from .optimize.viewer import ViewerLoss
 
 # analysis: scores and fronts
-from .analysis.fronts import sweep_classic, sweep_perceptual
+from .analysis.fronts import sweep_classic, sweep_perceptual, sweep_viewer
 from .analysis.scores import HybridScores, PerceptionCurve, hybrid_scores, perception_curve, ssim
 
 # ui: figures, live views, the training session, the panel

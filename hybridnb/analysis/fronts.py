@@ -21,7 +21,9 @@ import numpy as np
 
 from ..filters.classic import classic_hybrid
 from ..filters.kernels import scale_sigma
+from ..filters.viewing import sigma_to_cutoff
 from ..optimize.perceptual import perceptual_hybrid
+from ..optimize.settings import VIEWER
 from .scores import HybridScores, hybrid_scores, uncovered
 
 #: sigma_precise, sigma_blurred (pixels at 256 px) swept by both methods.
@@ -120,6 +122,45 @@ def sweep_perceptual(
             name = f"optimized-sp{sp:g}-sb{sb:g}-m{m:g}"
             params = dict(sigma_precise=sp, sigma_blurred=sb, m_precise=float(m), steps=steps_count)
             entries.append(SweepEntry("optimized", name, params, image, hybrid_scores(image, img_precise, img_blurred)))
+    return entries
+
+
+def sweep_viewer(
+    img_precise: np.ndarray,
+    img_blurred: np.ndarray,
+    sigmas_precise: Sequence[float] = SIGMAS_PRECISE,
+    sigmas_blurred: Sequence[float] = SIGMAS_BLURRED,
+    linear: Sequence[bool] = (False,),
+    *,
+    steps: int = VIEWER.steps,
+) -> list[SweepEntry]:
+    """Viewer hybrids (:class:`hybridnb.ViewerLoss`) at the settings of :func:`sweep_classic`, one by one.
+
+    Each classic setting's split (the same filters, in the same space) is the
+    ideal the viewer's loss shows within the display's range, so the two
+    sweeps pair up setting by setting.
+
+    Examples
+    --------
+    >>> import hybridnb as hn
+    >>> near, far = hn.load_image("hopper", 64), hn.load_image("astronaut", 64)
+    >>> [e.name for e in sweep_viewer(near, far, (1.0,), (2.0,), (False,), steps=5)]
+    ['optimized-sp1-sb2-srgb']
+    """
+    from ..optimize.model import HybridModel
+    from ..optimize.viewer import ViewerLoss
+
+    size = img_precise.shape[1]
+    entries = []
+    for lin, sp, sb in itertools.product(linear, sigmas_precise, sigmas_blurred):
+        cutoffs = (float(sigma_to_cutoff(scale_sigma(s, size, REFERENCE_SIZE), size)) for s in (sp, sb))
+        loss = ViewerLoss(*cutoffs, space="linear" if lin else "display")
+        model = HybridModel(size, size, loss=loss)
+        image = model.fit(img_precise, img_blurred, m_precise=VIEWER.m_precise, m_blurred=VIEWER.m_blurred,
+                          max_steps=steps, lr=VIEWER.learning_rate()).image  # fmt: skip
+        name = f"optimized-sp{sp:g}-sb{sb:g}-{'linear' if lin else 'srgb'}"
+        params = dict(sigma_precise=sp, sigma_blurred=sb, linear=lin, steps=steps)
+        entries.append(SweepEntry("optimized", name, params, image, hybrid_scores(image, img_precise, img_blurred)))
     return entries
 
 

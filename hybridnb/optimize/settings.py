@@ -1,18 +1,31 @@
-"""The article's run, as one table: the defaults of the command line, the panel, the grid and the notebooks.
+"""The runs as tables: the defaults of the command line, the panel, the grid, batches and the notebooks.
 
-:data:`ARTICLE` holds the article's experiment (512 x 512 pictures, a 15-tap
-blur of sigma 3, 200 plain descent steps of 0.3, ``m_precise`` 0.1 and
-``m_blurred`` 1).  Everything else that needs a default run reads it from
-here, and :func:`RunSettings.for_size` carries the blur over to other picture
-sizes (:func:`hybridnb.filters.kernels.scale_blur`), so a hybrid looks the
-same at any resolution.
+:data:`VIEWER` is the default: the viewer's loss
+(:class:`hybridnb.optimize.viewer.ViewerLoss`) at the crossover where both
+pictures are equally visible, found from the pictures, parameters in picture
+widths and cycles per picture.  :data:`ARTICLE` is the article's experiment
+(512 x 512 pictures, a 15-tap blur of sigma 3, 200 plain descent steps of
+0.3, ``m_precise`` 0.1 and ``m_blurred`` 1), one flag away
+(``hybridnb --method article``).  Everything that needs a default run reads
+it from here, and :func:`RunSettings.for_size` carries the article's blur
+over to other picture sizes (:func:`hybridnb.filters.kernels.scale_blur`),
+so a hybrid looks the same at any resolution.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ..filters.hybrid_view import FAR_DISTANCE, NEAR_DISTANCE
 from ..filters.kernels import scale_blur
+
+#: How a hybrid is made: ``"viewer"``, the viewer's loss from the ideal split
+#: (the default); ``"article"``, the article's loss and steps.
+METHODS = ("viewer", "article")
+
+#: Adam's step size for the viewer's loss, in logit units (``bench/quality``:
+#: 0.01, 0.03 and 0.1 reach the same loss within 1 % in 300 steps).
+VIEWER_LR = 0.03
 
 #: Learning rates that suit each update rule on the article's loss from a grey
 #: start, in logit units per step: the article's 0.3 for plain descent, 0.05
@@ -34,10 +47,20 @@ class RunSettings:
     ----------
     size : int
         Picture side in pixels.
+    method : {"viewer", "article"}
+        The loss: the viewer's (:class:`hybridnb.optimize.viewer.ViewerLoss`)
+        or the article's (:class:`hybridnb.optimize.article.ArticleLoss`).
     kernel_size, sigma : int, float
         The article's blur, in pixels of a ``size``-pixel picture.
     m_precise, m_blurred : float
         Weights of the near and far terms.
+    crossover : float
+        The viewer's crossover, cycles per picture; 0: found from the
+        pictures (:func:`hybridnb.balanced_crossover`).
+    near_distance, far_distance : float
+        The viewer's distances, picture widths.
+    space : {"display", "linear"}
+        Where the viewer's ideal split is formed.
     lr : float or None
         Learning rate; ``None`` takes the optimiser's default
         (:meth:`learning_rate`).
@@ -45,7 +68,8 @@ class RunSettings:
         Steps (the most steps for ``"fit"``).
     optimizer : {"sgd", "adam", "fit"}
         An update rule for the article's loop, or ``"fit"``: the fast path
-        (classic start, Adam, stop at ``target_loss``).
+        (classic start, Adam, stop at ``target_loss``).  The viewer's loss
+        always runs as ``"fit"`` does.
     target_loss : float or None
         With ``"fit"``: stop as soon as the loss is at most this.
 
@@ -53,11 +77,14 @@ class RunSettings:
     --------
     >>> ARTICLE.kernel_size, ARTICLE.m_precise, ARTICLE.optimizer, ARTICLE.learning_rate()
     (15, 0.1, 'sgd', 0.3)
+    >>> VIEWER.method, VIEWER.crossover, VIEWER.learning_rate()
+    ('viewer', 0.0, 0.03)
     >>> ARTICLE.for_size(1024).kernel_size, ARTICLE.for_size(1024).sigma
     (31, 6.0)
     """
 
     size: int = 512
+    method: str = "article"
     kernel_size: int = 15
     sigma: float = 3.0
     m_precise: float = 0.1
@@ -66,11 +93,17 @@ class RunSettings:
     steps: int = 200
     optimizer: str = "sgd"
     target_loss: float | None = None
+    crossover: float = 0.0
+    near_distance: float = NEAR_DISTANCE
+    far_distance: float = FAR_DISTANCE
+    space: str = "display"
 
     def learning_rate(self) -> float:
-        """``lr``, or the default of the optimiser."""
+        """``lr``, or the default of the method and optimiser."""
         if self.lr is not None:
             return self.lr
+        if self.method == "viewer":
+            return VIEWER_LR
         return FIT_LR if self.optimizer == "fit" else DEFAULT_LR.get(self.optimizer, DEFAULT_LR["sgd"])
 
     def for_size(self, size: int) -> RunSettings:
@@ -81,3 +114,9 @@ class RunSettings:
 
 #: The article's experiment.
 ARTICLE = RunSettings()
+#: The default: the viewer's loss at the balanced crossover, 100 Adam steps from the ideal split clipped to the
+#: display.  The far view's error counts double: from afar the far picture is recognised by its coarse
+#: structure alone, which the classic split keeps whole and a projection must not trade for near detail
+#: (``bench/quality/viewer_sweep.py``: with equal weights the far visibility fell by up to 0.011 on the
+#: tuning pairs, with double weight by at most 0.006, the near visibility still rising).
+VIEWER = RunSettings(method="viewer", m_precise=1.0, m_blurred=2.0, steps=100, optimizer="fit")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import gc
 import math
 import os
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from ..optimize.settings import ARTICLE, DEFAULT_LR, FIT_LR, RunSettings
+from ..optimize.settings import ARTICLE, DEFAULT_LR, FIT_LR, METHODS, VIEWER, VIEWER_LR, RunSettings
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -64,15 +65,23 @@ def _number(minimum: float, strict: bool):
     return parse
 
 
+#: Options that belong to one method only (the parser's ``dest`` names).
+ARTICLE_ONLY = ("kernel_size", "sigma", "optimizer", "target_loss")
+VIEWER_ONLY = ("crossover", "near_distance", "far_distance", "space")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The command's options, their defaults from :data:`hybridnb.ARTICLE`."""
-    a = ARTICLE
+    """The command's options; their defaults come from :data:`hybridnb.optimize.settings.VIEWER` and ``ARTICLE``."""
+    v, a = VIEWER, ARTICLE
     p = _Parser(
         prog="hybridnb",
         description=(
-            "Make a hybrid image: NEAR is seen up close, FAR from afar. The picture is fitted by "
-            "gradient descent in TensorFlow (sharp match to NEAR, linear-light blurred match to FAR). "
-            "With no pictures, runs the article's experiment on the default sample pair."
+            "Make a hybrid image: NEAR is seen up close, FAR from afar. The picture is fitted by gradient descent "
+            "in TensorFlow. By default (--method viewer) it is the picture in the display's range that looks most "
+            "like the ideal frequency split to a viewer up close and from afar, at the crossover where both "
+            "pictures are equally visible. --method article runs the Habr article's experiment (a sharp match to "
+            "NEAR, a linear-light blurred match to FAR, 200 plain descent steps). With no pictures it uses the "
+            "default sample pair."
         ),
         epilog="NEAR and FAR are picture files or names of bundled samples: astronaut, camera, cat, coffee, hopper.",
     )
@@ -81,40 +90,85 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-o", "--output", default="hybrid.png", metavar="OUT.png", help="where to save (default: %(default)s)"
     )
-    p.add_argument("--size", type=_positive_int, default=a.size, help="side in pixels (default: %(default)s)")
-    p.add_argument("--steps", type=_positive_int, default=a.steps, help="descent steps (default: %(default)s)")
+    p.add_argument(
+        "--method",
+        choices=METHODS,
+        default=v.method,
+        help="viewer: the viewer's loss (default); article: the article's loss and run",
+    )
+    p.add_argument("--size", type=_positive_int, default=v.size, help="side in pixels (default: %(default)s)")
+    p.add_argument(
+        "--steps", type=_positive_int, default=None, help=f"steps (default: {v.steps} viewer, {a.steps} article)"
+    )
     p.add_argument(
         "--lr",
         type=_number(0, True),
         default=None,
-        help=f"learning rate (default: {DEFAULT_LR['sgd']} for sgd, {DEFAULT_LR['adam']} for adam, {FIT_LR} for fit)",
-    )
-    p.add_argument(
-        "--kernel-size", type=_positive_int, default=a.kernel_size, help="blur kernel taps (default: %(default)s)"
-    )
-    p.add_argument(
-        "--sigma", type=_number(0, True), default=a.sigma, help="blur sigma in pixels (default: %(default)s)"
+        help=f"learning rate (default: {VIEWER_LR} viewer; article: {DEFAULT_LR['sgd']} sgd, "
+        f"{DEFAULT_LR['adam']} adam, {FIT_LR} fit)",
     )
     p.add_argument(
         "--m-precise",
         type=_number(0, False),
-        default=a.m_precise,
-        help="weight of the near match (default: %(default)s)",
+        default=None,
+        help=f"weight of the near picture (default: {v.m_precise:g} viewer, {a.m_precise:g} article)",
     )
     p.add_argument(
         "--m-blurred",
         type=_number(0, False),
-        default=a.m_blurred,
-        help="weight of the far match (default: %(default)s)",
+        default=None,
+        help=f"weight of the far picture (default: {v.m_blurred:g} viewer, {a.m_blurred:g} article)",
     )
-    p.add_argument(
+    viewer = p.add_argument_group("the viewer's loss (--method viewer)")
+    viewer.add_argument(
+        "--crossover",
+        type=_number(0, True),
+        default=None,
+        metavar="CYCLES",
+        help="cycles per picture where the far picture hands over to the near one; higher shows more of the far "
+        "picture (default: found from the pictures, both equally visible)",
+    )
+    viewer.add_argument(
+        "--near-distance",
+        type=_number(0, True),
+        default=None,
+        metavar="WIDTHS",
+        help=f"viewing distance up close, in picture widths (default: {v.near_distance:g})",
+    )
+    viewer.add_argument(
+        "--far-distance",
+        type=_number(0, True),
+        default=None,
+        metavar="WIDTHS",
+        help=f"viewing distance from afar, in picture widths (default: {v.far_distance:g})",
+    )
+    viewer.add_argument(
+        "--space",
+        choices=("display", "linear"),
+        default=None,
+        help=f"form the split in display values or linear light (default: {v.space})",
+    )
+    article = p.add_argument_group("the article's loss (--method article)")
+    article.add_argument(
+        "--kernel-size",
+        type=_positive_int,
+        default=None,
+        help=f"blur kernel taps (default: {a.kernel_size} at {a.size} px, scaled with --size)",
+    )
+    article.add_argument(
+        "--sigma",
+        type=_number(0, True),
+        default=None,
+        help=f"blur sigma in pixels (default: {a.sigma:g} at {a.size} px, scaled with --size)",
+    )
+    article.add_argument(
         "--optimizer",
         choices=("sgd", "adam", "fit"),
-        default=a.optimizer,
-        help="sgd is the article's; fit is the fast path (classic-hybrid start, Adam, stops at --target-loss) "
-        "(default: %(default)s)",
+        default=None,
+        help="sgd is the article's (default); fit is the fast path (classic-hybrid start, Adam, stops at "
+        "--target-loss)",
     )
-    p.add_argument(
+    article.add_argument(
         "--target-loss",
         type=_number(0, False),
         default=None,
@@ -125,6 +179,28 @@ def build_parser() -> argparse.ArgumentParser:
         "-f", "--force", action="store_true", help="replace OUT.png if it exists (without it, an existing file is kept)"
     )
     return p
+
+
+def settings_from(args: argparse.Namespace) -> RunSettings:
+    """The run the options ask for: the method's table, what was given on top, the blur scaled with the size.
+
+    Raises
+    ------
+    UsageError
+        For an option of the other method, or ``--target-loss`` without ``--optimizer fit``.
+    """
+    given = {name: value for name, value in vars(args).items() if value is not None}
+    other = ARTICLE_ONLY if args.method == "viewer" else VIEWER_ONLY
+    wrong = [name for name in other if name in given]
+    if wrong:
+        flag = "--" + wrong[0].replace("_", "-")
+        other_method = "article" if args.method == "viewer" else "viewer"
+        raise UsageError(f"{flag} belongs to --method {other_method}")
+    base = VIEWER if args.method == "viewer" else ARTICLE.for_size(args.size)
+    if given.get("optimizer", base.optimizer) != "fit" and "target_loss" in given:
+        raise UsageError("--target-loss needs --optimizer fit")
+    fields = {f.name for f in dataclasses.fields(RunSettings)}
+    return dataclasses.replace(base, **{name: value for name, value in given.items() if name in fields})
 
 
 @contextlib.contextmanager
@@ -197,12 +273,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         raise UsageError("give both NEAR and FAR pictures, or neither for the default pair")
     out = Path(args.output)
     _check_output(out, args.force)
-    if args.target_loss is not None and args.optimizer != "fit":
-        raise UsageError("--target-loss needs --optimizer fit")
-    settings = RunSettings(
-        size=args.size, kernel_size=args.kernel_size, sigma=args.sigma, m_precise=args.m_precise,
-        m_blurred=args.m_blurred, lr=args.lr, steps=args.steps, optimizer=args.optimizer, target_loss=args.target_loss,
-    )  # fmt: skip
+    settings = settings_from(args)
 
     from tqdm.auto import tqdm
 
@@ -223,8 +294,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:
         raise UsageError(str(error)) from None
 
-    every = max(1, args.steps // 100)
-    bar = tqdm(total=args.steps, unit="step", disable=args.quiet, file=sys.stderr, desc="hybridnb")
+    every = max(1, settings.steps // 100)
+    bar = tqdm(total=settings.steps, unit="step", disable=args.quiet, file=sys.stderr, desc="hybridnb")
 
     def progress(steps: int, report) -> None:
         bar.update(steps - bar.n)
@@ -246,10 +317,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     bar.close()
     out = _save(hn, job.model.image(), out, args.force)
     final = job.final()  # the saved picture's loss
-    print(
-        f"saved {out}: {job.model.steps} steps in {job.seconds:.1f} s, loss {final.loss:.6g} "
-        f"(precise {final.loss_precise:.6g}, gauss {final.loss_gauss:.6g})"
-    )
+    print(f"saved {out}: {job.describe(final)}")
+    hint = job.advice()
+    if hint:
+        print(f"hybridnb: {hint}", file=sys.stderr)
     return 0
 
 

@@ -201,7 +201,8 @@ def test_command_line_fit(tmp_path, capsys):
     from hybridnb.ui import cli
 
     out = tmp_path / "h.png"
-    common = ["cat", "coffee", "-o", str(out), "--size", "24", "--kernel-size", "5", "--sigma", "1", "-q", "--force"]
+    common = ["cat", "coffee", "-o", str(out), "--size", "24", "--method", "article", "--kernel-size", "5", "--sigma",
+              "1", "-q", "--force"]  # fmt: skip
     assert cli.main([*common, "--optimizer", "fit", "--steps", "5"]) == 0 and out.exists()
     assert "5 steps" in capsys.readouterr().out
     assert cli.main([*common, "--optimizer", "fit", "--target-loss", "1e9"]) == 0

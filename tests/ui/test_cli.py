@@ -19,7 +19,8 @@ def _run(*args, **kw):
 
 def test_end_to_end_default_pair(tmp_path):
     out = tmp_path / "hybrid.png"
-    result = _run("-o", str(out), "--size", "48", "--steps", "30", "--kernel-size", "7", "--sigma", "1.5")
+    result = _run("-o", str(out), "--size", "48", "--steps", "30", "--method", "article", "--kernel-size", "7",
+                  "--sigma", "1.5")  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert f"saved {out}" in result.stdout
     assert "Traceback" not in result.stderr and "cuda" not in result.stderr.lower()
@@ -35,7 +36,21 @@ def test_in_process_with_files_and_adam(tmp_path, capsys):
     samples = hn.sample_images()
     out = tmp_path / "h.png"
     code = cli.main(
-        [str(samples["cat"]), "coffee", "-o", str(out), "--size", "24", "--steps", "5", "--optimizer", "adam", "-q"]
+        [
+            str(samples["cat"]),
+            "coffee",
+            "-o",
+            str(out),
+            "--size",
+            "24",
+            "--steps",
+            "5",
+            "--method",
+            "article",
+            "--optimizer",
+            "adam",
+            "-q",
+        ]
     )
     assert code == 0 and out.exists()
     assert "5 steps" in capsys.readouterr().out
@@ -78,14 +93,14 @@ def test_interrupt_saves_the_work_so_far(tmp_path, monkeypatch, capsys):
 
     monkeypatch.setattr(hn.HybridModel, "train", interrupted_train)
     out = tmp_path / "partial.png"
-    assert cli.main(["-o", str(out), "--size", "16", "-q"]) == cli.EXIT_INTERRUPTED
+    assert cli.main(["-o", str(out), "--size", "16", "--method", "article", "-q"]) == cli.EXIT_INTERRUPTED
     assert "saved the picture so far" in capsys.readouterr().err
     np.testing.assert_allclose(hn.load_image(out, size=None), 1 / (1 + np.exp(1.0)), atol=1 / 255)
 
 
 # --- overwriting, unwritable places, every bad value ---------------------------------
 
-FAST = ["--size", "16", "--steps", "3", "--kernel-size", "3", "--sigma", "1", "-q"]
+FAST = ["--size", "16", "--steps", "3", "--method", "article", "--kernel-size", "3", "--sigma", "1", "-q"]
 
 
 @pytest.mark.parametrize(
@@ -101,7 +116,7 @@ FAST = ["--size", "16", "--steps", "3", "--kernel-size", "3", "--sigma", "1", "-
         (["--m-precise", "-0.5"], "--m-precise"),
         (["--m-blurred", "nan"], "--m-blurred"),
         (["--steps", "1.5"], "--steps"),
-        (["--size", "4", "--kernel-size", "15"], "too small for a 15-tap blur kernel"),
+        (["--size", "4", "--method", "article", "--kernel-size", "15"], "too small for a 15-tap blur kernel"),
         (["--bogus"], "unrecognized"),
         (["a", "b", "c"], "unrecognized"),
     ],
@@ -194,3 +209,14 @@ def test_help_documents_the_overwrite_policy(capsys):
     with pytest.raises(SystemExit):
         cli.main(["--help"])
     assert "--force" in capsys.readouterr().out
+
+
+def test_the_default_is_the_viewers_loss_and_says_how_visible_each_picture_is(tmp_path, capsys):
+    out = tmp_path / "viewer.png"
+    assert cli.main(["cat", "coffee", "-o", str(out), "--size", "32", "--steps", "4", "-q"]) == 0
+    said = capsys.readouterr().out
+    assert "the viewer's loss at a crossover of" in said and "visibility" in said and out.exists()
+    assert cli.main(["-o", str(tmp_path / "x.png"), "--size", "32", "--kernel-size", "3", "-q"]) == cli.EXIT_USAGE
+    assert "--kernel-size belongs to --method article" in capsys.readouterr().err
+    assert cli.main(["-o", str(tmp_path / "y.png"), "--method", "article", "--crossover", "8", "-q"]) == cli.EXIT_USAGE
+    assert "--crossover belongs to --method viewer" in capsys.readouterr().err
