@@ -23,13 +23,16 @@ shrunk 2x or more, so a large photo does not alias.
 
 Where the far picture does not cover the near frame, ``fill`` decides:
 
-- ``"mirror"`` (default): the picture continued by its mirror image, as if
-  reflected in its edges.  There is no seam, so the far view (a blur) shows
-  no frame; a black fill would become a dark halo around the far subject
-  that the fit would then copy.  Far from the picture the reflections repeat.
-- ``"edge"``: the edge pixels stretched outwards (streaks, no copies).
-- ``"mean"``: the far picture's mean colour (in linear light), flat; it
-  leaves a visible edge where the picture ends.
+- ``"fade"`` (default): the edge pixels, fading into the far picture's mean
+  colour (in linear light) over :data:`FADE` of its long side.  No seam and
+  no copy of the subject: the far view (a blur) of the area is featureless.
+  A black fill would become a dark frame in the far view, which the fit
+  would then copy into the hybrid.
+- ``"mirror"``: the picture continued by its mirror image.  No seam, but a
+  subject near an edge is repeated: a second face in the far view
+  (notebook 08 shows one).
+- ``"edge"``: the edge pixels stretched outwards (streaks).
+- ``"mean"``: the mean colour, flat; a visible edge where the picture ends.
 """
 
 from __future__ import annotations
@@ -49,7 +52,10 @@ from .viewing import shrink_linear
 #: Kinds of transform, and the point pairs each needs at least.
 KINDS = {"similarity": 2, "affine": 3}
 #: Ways to fill the near frame where the far picture does not reach.
-FILLS = ("mirror", "edge", "mean")
+FILLS = ("fade", "mirror", "edge", "mean")
+#: Distance over which ``fill="fade"`` turns the edge colour into the mean
+#: colour (the weight of the edge falls by e), as a share of the far picture's long side.
+FADE = 0.05
 
 
 def check_points(name: str, points: Any, minimum: int = 1) -> np.ndarray:
@@ -204,7 +210,7 @@ def _mirror(coordinate: np.ndarray, length: int) -> np.ndarray:
     return np.where(t > length, period - t, t) - 0.5
 
 
-def warp(picture: np.ndarray, matrix: np.ndarray, shape: tuple[int, int], *, fill: str = "mirror") -> np.ndarray:
+def warp(picture: np.ndarray, matrix: np.ndarray, shape: tuple[int, int], *, fill: str = "fade") -> np.ndarray:
     """Map ``picture`` through ``matrix`` onto an (H, W) canvas, resampled in linear light.
 
     Parameters
@@ -214,7 +220,7 @@ def warp(picture: np.ndarray, matrix: np.ndarray, shape: tuple[int, int], *, fil
         From ``picture``'s pixels to the canvas's (see :func:`align_transform`).
     shape : (int, int)
         The canvas's (H, W).
-    fill : {"mirror", "edge", "mean"}
+    fill : {"fade", "mirror", "edge", "mean"}
         What the canvas shows where ``picture`` does not reach (see the module's notes).
 
     Returns
@@ -226,7 +232,7 @@ def warp(picture: np.ndarray, matrix: np.ndarray, shape: tuple[int, int], *, fil
     A shift by one pixel to the right, the new column mirrored from the edge:
 
     >>> ramp = np.tile(np.linspace(0, 1, 4)[None, :, None], (2, 1, 3))
-    >>> warp(ramp, similarity_matrix(shift=(1, 0)), (2, 4))[0, :, 0].round(3)
+    >>> warp(ramp, similarity_matrix(shift=(1, 0)), (2, 4), fill="mirror")[0, :, 0].round(3)
     array([0.   , 0.   , 0.333, 0.667])
     """
     picture = check_picture("picture", picture)
@@ -247,7 +253,8 @@ def warp(picture: np.ndarray, matrix: np.ndarray, shape: tuple[int, int], *, fil
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float64)
     sx = inverse[0, 0] * xs + inverse[0, 1] * ys + inverse[0, 2]
     sy = inverse[1, 0] * xs + inverse[1, 1] * ys + inverse[1, 2]
-    outside = (sx < -0.5) | (sx > w - 0.5) | (sy < -0.5) | (sy > h - 0.5)
+    beyond_x = np.maximum(np.maximum(-0.5 - sx, sx - (w - 0.5)), 0.0)
+    beyond_y = np.maximum(np.maximum(-0.5 - sy, sy - (h - 0.5)), 0.0)
     if fill == "mirror":
         sx, sy = _mirror(sx, w), _mirror(sy, h)
     sx, sy = np.clip(sx, 0.0, w - 1.0), np.clip(sy, 0.0, h - 1.0)
@@ -258,8 +265,10 @@ def warp(picture: np.ndarray, matrix: np.ndarray, shape: tuple[int, int], *, fil
     top = light[y0, x0] * (1 - fx) + light[y0, x1] * fx
     bottom = light[y1, x0] * (1 - fx) + light[y1, x1] * fx
     out = top * (1 - fy) + bottom * fy
-    if fill == "mean":
-        out[outside] = light.reshape(-1, 3).mean(axis=0)
+    if fill in ("fade", "mean"):
+        distance = np.hypot(beyond_x, beyond_y)  # in the source's pixels, 0 inside it
+        edge = np.exp(-distance / (FADE * max(h, w))) if fill == "fade" else (distance == 0).astype(np.float64)
+        out = edge[..., None] * out + (1.0 - edge[..., None]) * light.reshape(-1, 3).mean(axis=0)
     return np.clip(linear_to_srgb(np.clip(out, 0.0, 1.0)), 0.0, 1.0)
 
 
@@ -320,7 +329,7 @@ class AlignedPair:
 
 
 def aligned_pair(
-    far: np.ndarray, near: np.ndarray, matrix: np.ndarray, size: int, *, near_points: Any = None, fill: str = "mirror"
+    far: np.ndarray, near: np.ndarray, matrix: np.ndarray, size: int, *, near_points: Any = None, fill: str = "fade"
 ) -> AlignedPair:
     """The near picture's square at ``size`` pixels and the far picture mapped onto it by ``matrix``.
 
@@ -351,7 +360,7 @@ def align(
     near_points: Any = None,
     *,
     kind: str = "similarity",
-    fill: str = "mirror",
+    fill: str = "fade",
 ) -> np.ndarray:
     """The far picture mapped onto the near picture's frame, so that the points meet.
 
@@ -367,9 +376,10 @@ def align(
         (:func:`~hybridnb.find_eyes`) and raises ``ValueError`` if either has none.
     kind : {"similarity", "affine"}
         2 pairs or more for ``"similarity"``, 3 or more for ``"affine"``.
-    fill : {"mirror", "edge", "mean"}
+    fill : {"fade", "mirror", "edge", "mean"}
         What shows where the far picture does not cover the near frame;
-        ``"mirror"`` (its mirror image, no seam) by default: see the module's notes.
+        ``"fade"`` (its edge fading into its mean colour: no seam, no copy)
+        by default: see the module's notes.
 
     Returns
     -------

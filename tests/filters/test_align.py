@@ -107,17 +107,19 @@ def test_resampling_is_in_linear_light_and_shrinks_without_aliasing():
     assert np.ptp(third[2:-2, 2:-2]) < 0.12
 
 
-@pytest.mark.parametrize("fill", ["mirror", "edge", "mean"])
+@pytest.mark.parametrize("fill", ["fade", "mirror", "edge", "mean"])
 def test_the_area_outside_is_never_black(fill):
     picture = hn.load_image("astronaut", 64)
     small = warp(picture, similarity_matrix(scale=0.5, centre=(31.5, 31.5)), (64, 64), fill=fill)
     border = np.concatenate([small[:8].reshape(-1, 3), small[-8:].reshape(-1, 3)])
     assert border.mean() > 0.3  # the astronaut's background is light grey, black would be 0
-    if fill == "mean":
-        mean = hn.linear_to_srgb(hn.srgb_to_linear(picture).reshape(-1, 3).mean(axis=0))
-        np.testing.assert_allclose(small[0, 0], mean, atol=1e-9)
-    if fill == "mirror":  # the picture continues as its mirror image: no seam at the edge
+    mean = hn.linear_to_srgb(hn.srgb_to_linear(picture).reshape(-1, 3).mean(axis=0))
+    if fill in ("mean", "fade"):  # far from the picture: its mean colour, featureless
+        np.testing.assert_allclose(small[0, 0], mean, atol=1e-6)
+    if fill in ("mirror", "fade"):  # no seam where the picture ends
         np.testing.assert_allclose(small[15, 16:48], small[16, 16:48], atol=0.1)
+    if fill == "fade":  # and no copy of the subject: the far view outside is flat
+        assert np.ptp(small[:6, :6], axis=(0, 1)).max() < 0.01
 
 
 def test_align_keeps_the_near_shape_for_any_sizes():
