@@ -287,7 +287,8 @@ def load_pair(near: Any, far: Any, size: int, *, points: PointPairs | None = Non
     for role, name in (("near", near), ("far", far)):
         pictures[role] = load_picture(name, max_side=READ_SIDE * size)
         reads[role] = (pictures[role].shape[1], pictures[role].shape[0])
-        originals[role] = picture_size(name) if 0 not in picture_size(name) else reads[role]
+        header = picture_size(name)
+        originals[role] = header if 0 not in header else reads[role]
     notes = []
     if auto:
         from ..filters.faces import find_eyes
