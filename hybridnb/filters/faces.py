@@ -280,7 +280,7 @@ def find_eyes(picture: np.ndarray) -> EyeFinding:
         return best[1]
     if fallback is None:
         raise ValueError(
-            "no face found (faces must be frontal, upright or turned by at most about 40 degrees, "
+            "no face found (faces must be frontal, upright or turned by at most about 45 degrees, "
             "and at least 1/10 of the picture's long side): click the eyes instead"
         )
     return fallback
