@@ -4,13 +4,15 @@
 
 # imaging: NumPy + Pillow (no TensorFlow)
 from .imaging.color import GAMMA, linear_to_srgb, srgb_standard_to_linear, srgb_to_linear
-from .imaging.io import load_image, save_image
+from .imaging.io import load_image, load_picture, save_image
 from .imaging.samples import DEFAULT_FAR, DEFAULT_NEAR, sample_images
 
 # filters: kernels, the blur, the far view, viewing distance, the classic split, SSIM
 from .filters.blur import blur_with_kernel, gauss_blur
+from .filters.align import align, align_transform
 from .filters.blur_tf import blur_with_kernel_2d
 from .filters.classic import ClassicResult, classic_hybrid
+from .filters.faces import EyeFinding, find_eyes
 from .filters.hybrid_view import Visibility, advice, balanced_crossover, ideal_split, visibilities
 from .filters.kernels import (
     frequency_response,

@@ -7,5 +7,7 @@ tensors (compiled and differentiable) through :mod:`~hybridnb.filters.blur_tf`:
 - :mod:`~hybridnb.filters.blur`: the separable blur, the border as an argument (zero, mirror, valid);
 - :mod:`~hybridnb.filters.viewing`: the far view and viewing distance (sigma, cycles per picture and per degree);
 - :mod:`~hybridnb.filters.classic`: the classic frequency split;
-- :mod:`~hybridnb.filters.similarity`: SSIM.
+- :mod:`~hybridnb.filters.similarity`: SSIM;
+- :mod:`~hybridnb.filters.align`: lining two pictures up from matching points (NumPy only);
+- :mod:`~hybridnb.filters.faces`: finding the eyes of a face (scikit-image's bundled detector).
 """

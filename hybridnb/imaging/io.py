@@ -75,8 +75,8 @@ def _open(source: PathOrBytes, label: str) -> Image.Image:
     return image
 
 
-def _decode(image: Image.Image, label: str, size: int | None) -> Image.Image:
-    """Decode the pixels: upright (EXIF), centre square, reduced when huge."""
+def _decode(image: Image.Image, label: str, size: int | None, square: bool = True) -> Image.Image:
+    """Decode the pixels: upright (EXIF), centre square (unless ``square`` is false), reduced when huge."""
     big = image.width * image.height > _REDUCE_ABOVE
     if big and size is not None and image.format == "JPEG":
         image.draft(image.mode, (2 * size, 2 * size))  # decode at 1/2, 1/4 or 1/8 scale
@@ -88,9 +88,10 @@ def _decode(image: Image.Image, label: str, size: int | None) -> Image.Image:
         image = ImageOps.exif_transpose(image) or image
     except (OSError, SyntaxError, ValueError, KeyError, TypeError, struct.error):
         pass  # a damaged EXIF block: keep the pixels as stored rather than refuse them
-    side = min(image.size)
-    left, top = (image.width - side) // 2, (image.height - side) // 2
-    image = image.crop((left, top, left + side, top + side))
+    side = min(image.size) if square else max(image.size)
+    if square:
+        left, top = (image.width - side) // 2, (image.height - side) // 2
+        image = image.crop((left, top, left + side, top + side))
     if big and size is not None and side >= 4 * size:
         try:
             image = image.reduce(side // (2 * size))
@@ -141,8 +142,8 @@ def centre_crop(image: np.ndarray) -> np.ndarray:
     return image[top : top + side, left : left + side]
 
 
-def resize(image: np.ndarray, size: int) -> np.ndarray:
-    """Resample a float (H, W, 3) image to (size, size, 3) with Lanczos.
+def resize(image: np.ndarray, size: int | tuple[int, int]) -> np.ndarray:
+    """Resample a float (H, W, 3) image to (size, size, 3), or to (height, width, 3), with Lanczos.
 
     Each channel is resampled in 32-bit float (no 8-bit rounding) and the
     Lanczos overshoot is clipped back to [0, 1].
@@ -150,14 +151,15 @@ def resize(image: np.ndarray, size: int) -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
-    >>> resize(np.full((10, 10, 3), 0.25), 4).shape
-    (4, 4, 3)
+    >>> resize(np.full((10, 10, 3), 0.25), 4).shape, resize(np.full((10, 20, 3), 0.25), (5, 10)).shape
+    ((4, 4, 3), (5, 10, 3))
     """
-    if image.shape[0] == size and image.shape[1] == size:
+    height, width = (size, size) if isinstance(size, int) else size
+    if image.shape[0] == height and image.shape[1] == width:
         return image
     channels = [
         np.asarray(
-            Image.fromarray(image[..., c].astype(np.float32)).resize((size, size), Image.Resampling.LANCZOS),
+            Image.fromarray(image[..., c].astype(np.float32)).resize((width, height), Image.Resampling.LANCZOS),
             dtype=np.float64,
         )
         for c in range(image.shape[2])
@@ -219,6 +221,43 @@ def load_image(path_or_bytes: PathOrBytes, size: int | None = 512) -> np.ndarray
     with _open(path_or_bytes, label) as image:
         array = _to_float_rgb(_decode(image, label, size))
     return array if size is None else resize(array, size)
+
+
+def load_picture(path_or_bytes: PathOrBytes, max_side: int | None = None) -> np.ndarray:
+    """Load a picture as it is, not cropped: a float64 (H, W, 3) array in [0, 1].
+
+    What :func:`load_image` does (upright, every mode, the same guards and
+    messages) without the centre square, for alignment
+    (:func:`~hybridnb.align`), where each picture keeps its own frame and
+    points are given in its own pixels.
+
+    Parameters
+    ----------
+    path_or_bytes : str, path, bytes or binary file
+        As for :func:`load_image` (a bundled sample's name works too).
+    max_side : int or None, optional
+        Shrink (Lanczos, keeping the shape) so that the long side is at most
+        this; ``None`` keeps every pixel.
+
+    Examples
+    --------
+    >>> import io, numpy as np
+    >>> from PIL import Image
+    >>> buffer = io.BytesIO(); Image.new("RGB", (60, 40), "white").save(buffer, "PNG")
+    >>> load_picture(buffer.getvalue()).shape, load_picture(buffer.getvalue(), max_side=30).shape
+    ((40, 60, 3), (20, 30, 3))
+    """
+    max_side = None if max_side is None else check_count("max_side", max_side)
+    if isinstance(path_or_bytes, (str, os.PathLike)):
+        path_or_bytes = resolve_picture(path_or_bytes)
+    label = _label(path_or_bytes)
+    with _open(path_or_bytes, label) as image:
+        array = _to_float_rgb(_decode(image, label, max_side, square=False))
+    h, w = array.shape[:2]
+    if max_side is None or max(h, w) <= max_side:
+        return array
+    k = max_side / max(h, w)
+    return resize(array, (max(1, round(h * k)), max(1, round(w * k))))
 
 
 def to_uint8(image: np.ndarray) -> np.ndarray:

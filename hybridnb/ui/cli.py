@@ -27,6 +27,7 @@ from pathlib import Path
 from PIL import Image
 
 from ..optimize.settings import ARTICLE, DEFAULT_LR, FIT_LR, METHODS, VIEWER, VIEWER_LR, RunSettings
+from .pairing import PointPairs, load_pair
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -174,6 +175,21 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="with --optimizer fit: stop as soon as the loss is at most this (--steps is then the most steps)",
     )
+    p.add_argument(
+        "--align",
+        choices=("auto",),
+        default=None,
+        help="auto: line FAR up with NEAR by the eyes of the faces in them (without it, and without "
+        "--align-points, each picture keeps its centre square)",
+    )
+    p.add_argument(
+        "--align-points",
+        metavar="POINTS",
+        default=None,
+        help="line FAR up with NEAR by matching points, in each picture's own pixels: 'x1,y1 x2,y2 : X1,Y1 X2,Y2' "
+        "(NEAR's points, a colon, FAR's; 2 pairs: turn, scale and shift; 3 or more: affine), "
+        "or a JSON file of points as the panel exports it",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument(
         "-f", "--force", action="store_true", help="replace OUT.png if it exists (without it, an existing file is kept)"
@@ -266,6 +282,18 @@ def _save(hn, image, path: Path, force: bool) -> Path:
     return saved
 
 
+def _alignment_points(args: argparse.Namespace) -> PointPairs | None:
+    """The --align-points, read and checked before any work (None without them)."""
+    if args.align_points is None:
+        return None
+    if args.align is not None:
+        raise UsageError("give --align auto or --align-points, not both")
+    try:
+        return PointPairs.read(args.align_points)
+    except ValueError as error:
+        raise UsageError(f"--align-points: {error}") from None
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv``, make the hybrid, save it; return the exit status."""
     args = build_parser().parse_args(argv)
@@ -274,6 +302,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     out = Path(args.output)
     _check_output(out, args.force)
     settings = settings_from(args)
+    points = _alignment_points(args)
 
     from tqdm.auto import tqdm
 
@@ -283,12 +312,14 @@ def run(argv: Sequence[str] | None = None) -> int:
     near = args.near if args.near is not None else hn.DEFAULT_NEAR
     far = args.far if args.far is not None else hn.DEFAULT_FAR
     try:
-        img_near = hn.load_image(near, size=args.size)
-        img_far = hn.load_image(far, size=args.size)
+        pair = load_pair(near, far, args.size, points=points, auto=args.align == "auto")
     except FileNotFoundError as error:
         raise UsageError(f"{error} (or a sample name: {', '.join(hn.sample_images())})") from None
     except ValueError as error:
         raise UsageError(str(error)) from None
+    img_near, img_far = pair.near, pair.far
+    for note in pair.notes:
+        print(f"hybridnb: {note}", file=sys.stderr)
     try:
         job = HybridRun(img_near, img_far, settings)
     except ValueError as error:

@@ -44,6 +44,7 @@ from ..imaging.io import centre_crop, encode_image, load_image, resize, save_ima
 from ..imaging.samples import DEFAULT_FAR, DEFAULT_NEAR, sample_images
 from ..optimize.model import OPTIMIZERS
 from ..optimize.settings import ARTICLE, RunSettings
+from .alignment import AlignmentBox
 from .plots import figure_to_png, training_figure
 from .session import TrainingSession, describe
 
@@ -336,6 +337,7 @@ class HybridPanel(widgets.VBox):
         self.save_button = widgets.Button(description="Save PNG", icon="save")
         self.figure = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="1100px"))
         self.message = widgets.HTML()
+        self.alignment = AlignmentBox()  # lines the far picture up with the near one (issue 12)
         for name in ("run_button", "stop_button", "progress", "figure", "message", "distance"):  # for page tests
             getattr(self, name).add_class(f"hybridnb-{name.replace('_', '-')}")
 
@@ -354,7 +356,7 @@ class HybridPanel(widgets.VBox):
         parameters = widgets.HBox([widgets.VBox(column) for column in columns])
         actions = widgets.HBox([self.run_button, self.stop_button, self.progress])
         saving = widgets.HBox([self.distance, self.filename, self.save_button])
-        return (pictures, parameters, actions, self.figure, saving, self.message)
+        return (pictures, self.alignment, parameters, actions, self.figure, saving, self.message)
 
     def _wire(self) -> None:
         self.run_button.on_click(self._on_run)
@@ -365,6 +367,7 @@ class HybridPanel(widgets.VBox):
         self.far_picker.observe(functools.partial(self._on_pick, "far"), names="value")
         self.near_upload.observe(functools.partial(self._on_upload, "near"), names="value")
         self.far_upload.observe(functools.partial(self._on_upload, "far"), names="value")
+        self.alignment.observe(self._on_alignment, names="version")
 
     # -- callbacks: thin, never raise, never print -----------------------------
 
@@ -387,6 +390,13 @@ class HybridPanel(widgets.VBox):
     @_reporting_errors
     def _on_pick(self, side: str, _change: dict) -> None:
         self._refresh_thumbnail(side)
+        if self.result is None:
+            self.redraw()
+
+    @_reporting_errors
+    def _on_alignment(self, _change: dict) -> None:
+        for side in ("near", "far"):
+            self.thumbnails[side].value = encode_image(self.picture(side, THUMBNAIL))
         if self.result is None:
             self.redraw()
 
@@ -472,6 +482,8 @@ class HybridPanel(widgets.VBox):
         """The chosen ``"near"`` or ``"far"`` picture at ``size`` (the size control's by default)."""
         label = (self.near_picker if side == "near" else self.far_picker).value
         size = int(self.controls["size"].value if size is None else size)
+        if self.alignment.active:
+            return self.alignment.picture(side, size)
         key = (label, size)
         if key not in self._cache:
             if len(self._cache) >= 8:
@@ -632,6 +644,8 @@ class HybridPanel(widgets.VBox):
         return label
 
     def _refresh_thumbnail(self, side: str) -> None:
+        label = (self.near_picker if side == "near" else self.far_picker).value
+        self.alignment.set_source(side, label if self._sources[label] is None else self._sources[label])
         self.thumbnails[side].value = encode_image(self.picture(side, THUMBNAIL))
 
     def _owned_widgets(self) -> list[widgets.Widget]:
