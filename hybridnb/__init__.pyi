@@ -40,7 +40,7 @@ from .optimize.loss import HybridLoss
 from .optimize.model import HybridModel
 from .optimize.perceptual import PerceptualLoss, PerceptualResult, perceptual_hybrid
 from .optimize.records import LossRecord, Report
-from .optimize.settings import ARTICLE, RunSettings
+from .optimize.settings import ARTICLE, VIEWER, RunSettings
 from .optimize.viewer import ViewerLoss
 
 # analysis: scores and fronts
