@@ -143,7 +143,7 @@ def sweep_viewer(
     Examples
     --------
     >>> import hybridnb as hn
-    >>> near, far = hn.load_image("hopper", 64), hn.load_image("astronaut", 64)
+    >>> near, far = hn.load_image("hopper", 96), hn.load_image("astronaut", 96)
     >>> [e.name for e in sweep_viewer(near, far, (1.0,), (2.0,), (False,), steps=5)]
     ['optimized-sp1-sb2-srgb']
     """
