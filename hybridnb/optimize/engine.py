@@ -221,7 +221,7 @@ def advance(
     remaining = int(steps)
     while remaining > 0:
         pace = _PACE.get(pace_key)  # unknown: one step first, to measure
-        chunk = max(1, min(remaining, 1 if pace is None else int(CHUNK_SECONDS / pace)))
+        chunk = max(1, int(min(remaining, 1 if pace is None else CHUNK_SECONDS / max(pace, 1e-9))))
         started = time.perf_counter()
         logits, slots, evaluation, done, ok = engine.descend(
             state.logits, state.slots, state.evaluation, inputs, *weights, lr_t, target_t, tf.constant(chunk),
