@@ -20,6 +20,17 @@ import numpy as np
 SATURATED_LOGIT = 20.0
 #: Share of saturated logits above which a run is said to have blown up.
 SATURATED_SHARE = 0.01
+#: Smallest positive number taken where a number must be > 0 (a sigma, a
+#: learning rate, a distance): below it squares underflow float64 to 0 (a
+#: sigma of 1e-170 made the blur kernel NaN).
+TINY = 1e-150
+
+
+def _scalar(value: Any) -> Any:
+    """A 0-d NumPy array as its scalar (``np.mean`` of a 0-d array, ``arr[()]``); anything else as it is."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return value[()]
+    return value
 
 
 def check_count(name: str, value: Any, minimum: int = 1) -> int:
@@ -33,6 +44,7 @@ def check_count(name: str, value: Any, minimum: int = 1) -> int:
     Traceback (most recent call last):
     ValueError: steps must be a whole number >= 1, got 0
     """
+    value = _scalar(value)
     whole = isinstance(value, numbers.Integral) or (isinstance(value, numbers.Real) and float(value).is_integer())
     if isinstance(value, bool) or not whole or value < minimum:
         raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
@@ -42,18 +54,72 @@ def check_count(name: str, value: Any, minimum: int = 1) -> int:
 def check_number(name: str, value: Any, *, positive: bool = False) -> float:
     """``value`` as a float if it is a finite number ``>= 0`` (``> 0`` with ``positive``).
 
+    NumPy scalars (and 0-d arrays) are numbers.  With ``positive``, numbers
+    below :data:`TINY` are refused too: the arithmetic cannot carry them.
+
     Examples
     --------
-    >>> check_number("m_precise", 0), check_number("lr", 0.3, positive=True)
-    (0.0, 0.3)
+    >>> check_number("m_precise", 0), check_number("lr", np.float32(0.5), positive=True)
+    (0.0, 0.5)
     >>> check_number("sigma", float("nan"), positive=True)
     Traceback (most recent call last):
     ValueError: sigma must be a finite number > 0, got nan
+    >>> check_number("sigma", 1e-170, positive=True)
+    Traceback (most recent call last):
+    ValueError: sigma must be at least 1e-150 (smaller numbers underflow: their squares are 0), got 1e-170
     """
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+    value = _scalar(value)
+    ok = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)) and math.isfinite(value)
     if not ok or value < 0 or (positive and value == 0):
         raise ValueError(f"{name} must be a finite number {'> 0' if positive else '>= 0'}, got {value!r}")
+    if positive and value < TINY:
+        raise ValueError(f"{name} must be at least {TINY:g} (smaller numbers underflow: their squares are 0), "
+                         f"got {float(value)!r}")  # fmt: skip
     return float(value)
+
+
+def check_real(name: str, value: Any) -> float:
+    """``value`` as a float if it is a number (any sign, infinities included), not NaN.
+
+    Examples
+    --------
+    >>> check_real("target_loss", np.float32(40)), check_real("target_loss", -1)
+    (40.0, -1.0)
+    >>> check_real("target_loss", "40")
+    Traceback (most recent call last):
+    ValueError: target_loss must be a number, got '40'
+    """
+    value = _scalar(value)
+    if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)) or value != value:
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    return float(value)
+
+
+def check_fits_dtype(name: str, value: float, dtype: Any, *, count: int = 1, why: str = "") -> float:
+    """Refuse a number that ``dtype`` arithmetic cannot carry.
+
+    ``value * count`` must stay below the largest finite number of
+    ``dtype`` (``count`` is how many terms of that size may add up), and a
+    value that is not 0 must not round to 0 (or a subnormal) in ``dtype``.
+    ``why`` says, in the message, why ``count`` terms.
+
+    Examples
+    --------
+    >>> check_fits_dtype("lr", 0.3, np.float32)
+    0.3
+    >>> check_fits_dtype("m_precise", 1e39, np.float32, count=10, why="the loss adds up 10 terms")
+    Traceback (most recent call last):
+    ValueError: m_precise must be at most 3.4e+37 in float32 (the loss adds up 10 terms), got 1e+39
+    """
+    info = np.finfo(dtype)
+    largest = float(info.max) / count
+    if value > largest:
+        because = f" ({why})" if why else ""
+        raise ValueError(f"{name} must be at most {largest:.2g} in {info.dtype}{because}, got {value!r}")
+    if 0 < value < float(info.smallest_normal):
+        raise ValueError(f"{name} must be at least {float(info.smallest_normal):.2g} in {info.dtype} "
+                         f"(smaller numbers round to 0), got {value!r}")  # fmt: skip
+    return value
 
 
 def check_choice(name: str, value: Any, choices: tuple) -> Any:

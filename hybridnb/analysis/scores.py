@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..checks import check_count, check_number, check_picture
 from ..filters.similarity import SSIM_SIGMA, mean_ssim, ssim_window
 from ..filters.viewing import shrink_linear, simulate_viewing
 
@@ -57,6 +58,8 @@ def ssim(x: np.ndarray, y: np.ndarray, *, data_range: float = 1.0, sigma: float 
     >>> bool(ssim(a, rng.random((32, 32, 3))) < 0.1)
     True
     """
+    data_range = check_number("data_range", data_range, positive=True)
+    sigma = check_number("sigma", sigma, positive=True)
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     if x.shape != y.shape or x.ndim not in (2, 3):
@@ -104,11 +107,20 @@ def hybrid_scores(
     img_precise, img_blurred : ndarray, shape (H, W, 3), values in [0, 1]
     far_factor : int, optional
         The far view is :func:`hybridnb.shrink_linear` by this factor; the
-        shrunk picture must stay at least 11 x 11.
+        shrunk picture must stay at least 11 x 11 (SSIM's window), so the
+        pictures must be at least ``11 * far_factor`` pixels a side (88 for
+        the default 8).
 
     Returns
     -------
     HybridScores
+
+    Raises
+    ------
+    ValueError
+        For pictures of different shapes, near or far pictures outside
+        [0, 1], or pictures smaller than ``11 * far_factor`` pixels a side
+        (the message gives that minimum and the pictures' size).
 
     Examples
     --------
@@ -119,7 +131,18 @@ def hybrid_scores(
     >>> hn.hybrid_scores(img, img, img)
     HybridScores(near=1.0, far=1.0, out_of_range=0.0)
     """
+    far_factor = check_count("far_factor", far_factor)
     hybrid = np.asarray(hybrid, dtype=np.float64)
+    if hybrid.ndim != 3 or hybrid.shape[2] != 3:
+        raise ValueError(f"hybrid must be an (H, W, 3) picture, got shape {hybrid.shape}")
+    img_precise = check_picture("img_precise", img_precise, hybrid.shape[:2])
+    img_blurred = check_picture("img_blurred", img_blurred, hybrid.shape[:2])
+    smallest = ssim_window(SSIM_SIGMA).size * far_factor
+    if min(hybrid.shape[:2]) < smallest:
+        raise ValueError(
+            f"hybrid_scores needs pictures of at least {smallest} x {smallest} pixels (the far view shrinks them "
+            f"{far_factor} times and SSIM needs 11 x 11), got {hybrid.shape[0]} x {hybrid.shape[1]}"
+        )
     out_of_range = float(np.mean((hybrid < 0) | (hybrid > 1)))
     shown = np.clip(hybrid, 0.0, 1.0)
     near = ssim(shown, img_precise)

@@ -232,6 +232,8 @@ def simulate_viewing(
     True
     """
     distance = check_number("distance", distance, positive=True)
+    width = check_number("width", width, positive=True)
+    acuity_cpd = check_number("acuity_cpd", acuity_cpd, positive=True)
     image = np.asarray(image, dtype=np.float64)
     sigma = float(eye_sigma(image.shape[1], distance, width, acuity_cpd))
     if sigma < 0.25:  # the eye resolves every pixel: nothing to blur

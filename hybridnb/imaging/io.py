@@ -1,8 +1,18 @@
-"""Reading and writing pictures: any file Pillow reads in, 8-bit PNG out."""
+"""Reading and writing pictures: the raster formats hybridnb means to read in, 8-bit pictures out.
+
+:func:`load_image` opens only the formats of :data:`READ_FORMATS` (raster
+formats Pillow decodes in its own process: no PostScript, PDF or anything
+else that would start another program), refuses decompression bombs from
+their header, and decodes with :mod:`hybridnb.imaging.decode` (every mode,
+16-bit precision, ICC profiles to sRGB, memory bounded by bands).
+:func:`save_image` writes the formats of
+:data:`hybridnb.imaging.output.OUTPUT_FORMATS`, whole or not at all.
+"""
 
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 import struct
@@ -11,10 +21,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from ..checks import check_count
-from .files import write_file
+from .decode import decode
+from .files import shown, write_file
+from .output import output_format
 from .samples import resolve_picture
 
 PathOrBytes = str | os.PathLike | bytes | bytearray | memoryview | BinaryIO
@@ -22,12 +34,33 @@ PathOrBytes = str | os.PathLike | bytes | bytearray | memoryview | BinaryIO
 #: Largest picture read, in pixels (width x height): 120 megapixels covers every
 #: phone camera (108 MP modes included).  Larger ones are refused from their
 #: header, before any pixel is decoded: a guard against decompression bombs
-#: (a few kilobytes of PNG that claim gigabytes of pixels).
+#: (a few kilobytes of PNG that claim gigabytes of pixels).  It also bounds
+#: the ``size`` asked for: at most ``isqrt(MAX_PIXELS)`` (10954) pixels a side.
 MAX_PIXELS = 120_000_000
-#: Pictures above this many pixels are reduced in Pillow (8-bit box filter,
-#: JPEG DCT scaling) to about twice the requested size before the float
-#: conversion, so a 100 MP photo never becomes a 2.4 GB float64 array.
+#: Largest ``size`` of :func:`load_image`.
+MAX_SIZE = math.isqrt(MAX_PIXELS)
+#: Pictures above this many pixels are box-reduced (band by band, in every
+#: mode; JPEGs by DCT scaling while decoding) to about twice the requested
+#: size before the Lanczos resampling, so a 100 MP photo never becomes a
+#: 2.4 GB float64 array.
 _REDUCE_ABOVE = 16_000_000
+
+#: The formats :func:`load_image` opens (Pillow's names): raster formats that
+#: Pillow decodes itself.  Pillow's EPS reader would run Ghostscript, a
+#: PostScript interpreter, on the file; it and every other format not listed
+#: are refused before anything is decoded.
+READ_FORMATS = ("PNG", "JPEG", "GIF", "BMP", "DIB", "TIFF", "WEBP", "PPM", "TGA", "AVIF")
+_READABLE = "PNG, JPEG, GIF, BMP, TIFF, WebP, PPM/PGM/PBM, TGA or AVIF"
+
+#: What a refused file most likely is, by its first bytes (for the message).
+_KNOWN_REFUSED = (
+    (b"%!PS", "PostScript/EPS"),
+    (b"\xc5\xd0\xd3\xc6", "EPS"),
+    (b"%PDF", "PDF"),
+    (b"8BPS", "Photoshop (PSD)"),
+    (b"<?xml", "XML (an SVG?)"),
+    (b"<svg", "SVG"),
+)
 
 _LIMIT = (
     f"pictures of 1 to {MAX_PIXELS // 1_000_000} megapixels are read (a guard against decompression bombs): "
@@ -39,25 +72,84 @@ _ADDRESS = re.compile(r"\s*<[^<>]* at 0x[0-9a-fA-F]+>")
 def _label(source: PathOrBytes) -> str:
     """How messages name a picture: its path, its file's name, or 'the given data'."""
     if isinstance(source, (str, os.PathLike)):
-        return str(source)
+        return shown(source)
     name = getattr(source, "name", None)
-    return str(name) if isinstance(name, (str, os.PathLike)) else "the given data"
+    return shown(name) if isinstance(name, (str, os.PathLike)) else "the given data"
 
 
 def _reason(error: BaseException) -> str:
     if isinstance(error, UnidentifiedImageError):
-        return "not a picture format Pillow knows"
+        return f"not a picture format hybridnb reads ({_READABLE})"
     return _ADDRESS.sub("", str(error)).strip() or type(error).__name__
 
 
-def _open(source: PathOrBytes, label: str) -> Image.Image:
-    """Open lazily (header only) and refuse pictures above :data:`MAX_PIXELS`."""
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        source = io.BytesIO(bytes(source))
+def check_size(size) -> int | None:
+    """``size`` for :func:`load_image`: None, or a whole number from 1 to :data:`MAX_SIZE`.
+
+    Examples
+    --------
+    >>> check_size(64), check_size(None), check_size(np.int64(8))
+    (64, None, 8)
+    >>> check_size(10**30)
+    Traceback (most recent call last):
+    ValueError: size must be at most 10954 (pictures of at most 120 megapixels), got 1000000000000000000000000000000
+    """
+    if size is None:
+        return None
+    size = check_count("size", size)
+    if size > MAX_SIZE:
+        raise ValueError(f"size must be at most {MAX_SIZE} (pictures of at most {MAX_PIXELS // 1_000_000} megapixels), "
+                         f"got {size}")  # fmt: skip
+    return size
+
+
+def _source(path_or_bytes: PathOrBytes) -> PathOrBytes:
+    """A path (a sample's name resolved), bytes as a file, or a binary file; ValueError for anything else."""
+    if isinstance(path_or_bytes, (str, os.PathLike)):
+        return resolve_picture(path_or_bytes)
+    if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
+        return io.BytesIO(bytes(path_or_bytes))
+    if callable(getattr(path_or_bytes, "read", None)):
+        return path_or_bytes
+    kind = type(path_or_bytes).__name__
+    hint = " (an array is a picture already: no need to load it)" if hasattr(path_or_bytes, "shape") else ""
+    raise ValueError(f"load_image takes a file path, a sample's name, bytes or a binary file, got {kind}{hint}")
+
+
+def _head(source: PathOrBytes, start: int | None) -> bytes:
+    """The first bytes of ``source`` (for the message about a refused format), or b""."""
+    try:
+        if isinstance(source, (str, os.PathLike)):
+            with open(source, "rb") as file:
+                return file.read(16)
+        where = source.tell()
+        try:
+            source.seek(start or 0)
+            return source.read(16)
+        finally:
+            source.seek(where)
+    except (OSError, ValueError, AttributeError):
+        return b""
+
+
+def _refused(source: PathOrBytes, start: int | None, label: str, error: BaseException) -> ValueError:
+    head = _head(source, start).lstrip()
+    for magic, what in _KNOWN_REFUSED:
+        if head.startswith(magic):
+            return ValueError(f"cannot read {label} as a picture: it is {what}, which hybridnb does not read "
+                              f"(it reads {_READABLE})")  # fmt: skip
+    return ValueError(f"cannot read {label} as a picture: {_reason(error)}")
+
+
+def _open(source: PathOrBytes, label: str, start: int | None = None) -> Image.Image:
+    """Open lazily (header only), only :data:`READ_FORMATS`, and refuse pictures above :data:`MAX_PIXELS`.
+
+    ``start`` is where a file object's picture begins.
+    """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # MAX_PIXELS decides
-            image = Image.open(source)
+            image = Image.open(source, formats=READ_FORMATS)
     except FileNotFoundError:
         raise FileNotFoundError(f"no such picture: {label}") from None
     except IsADirectoryError:
@@ -66,7 +158,9 @@ def _open(source: PathOrBytes, label: str) -> Image.Image:
         pixels = re.search(r"\((\d+) pixels\)", str(error))
         count = f"{int(pixels.group(1)) / 1e6:.0f} megapixels" if pixels else "too many pixels"
         raise ValueError(f"{label} has {count}; {_LIMIT}") from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
+    except UnidentifiedImageError as error:
+        raise _refused(source, start, label, error) from None
+    except (OSError, SyntaxError, ValueError, EOFError) as error:
         raise ValueError(f"cannot read {label} as a picture: {_reason(error)}") from None
     width, height = image.size
     if width * height > MAX_PIXELS or width < 1 or height < 1:
@@ -75,56 +169,15 @@ def _open(source: PathOrBytes, label: str) -> Image.Image:
     return image
 
 
-def _decode(image: Image.Image, label: str, size: int | None, square: bool = True) -> Image.Image:
-    """Decode the pixels: upright (EXIF), centre square (unless ``square`` is false), reduced when huge."""
-    big = image.width * image.height > _REDUCE_ABOVE
-    if big and size is not None and image.format == "JPEG":
-        image.draft(image.mode, (2 * size, 2 * size))  # decode at 1/2, 1/4 or 1/8 scale
-    try:
-        image.load()
-    except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as error:
-        raise ValueError(f"cannot read {label} as a picture, it is truncated or damaged: {_reason(error)}") from None
-    try:
-        image = ImageOps.exif_transpose(image) or image
-    except (OSError, SyntaxError, ValueError, KeyError, TypeError, struct.error):
-        pass  # a damaged EXIF block: keep the pixels as stored rather than refuse them
-    side = min(image.size) if square else max(image.size)
-    if square:
-        left, top = (image.width - side) // 2, (image.height - side) // 2
-        image = image.crop((left, top, left + side, top + side))
-    if big and size is not None and side >= 4 * size:
-        try:
-            image = image.reduce(side // (2 * size))
-        except ValueError:  # a mode Pillow cannot reduce: the float path copes
-            pass
-    return image
+def _reopener(source: PathOrBytes, start: int | None):
+    """A function opening ``source`` again from its start (for a second decoding)."""
 
+    def reopen() -> Image.Image:
+        if start is not None:
+            source.seek(start)
+        return Image.open(source, formats=READ_FORMATS)
 
-def _to_float_rgb(image: Image.Image) -> np.ndarray:
-    """Any Pillow mode -> float64 (H, W, 3) in [0, 1]; alpha dropped, grey expanded."""
-    mode = image.mode
-    if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):
-        a = np.asarray(image, dtype=np.float64)
-        a = a / (65535.0 if a.max(initial=0) > 255 or mode.startswith("I;16") else 255.0)
-    elif mode == "F":
-        a = np.asarray(image, dtype=np.float64)
-        if a.max(initial=0) > 1.0:
-            a = a / 255.0
-    elif mode == "1":
-        a = np.asarray(image.convert("L"), dtype=np.float64) / 255.0
-    else:
-        if mode == "P":
-            image = image.convert("RGBA")
-        elif mode not in ("RGB", "RGBA", "L", "LA"):
-            image = image.convert("RGB")  # CMYK, YCbCr, LAB, HSV, ...
-        a = np.asarray(image, dtype=np.float64) / 255.0
-        if a.ndim == 3 and a.shape[2] in (2, 4):
-            a = a[..., :-1]  # drop alpha
-    if a.ndim == 2:
-        a = a[..., np.newaxis]
-    if a.shape[2] == 1:
-        a = np.repeat(a, 3, axis=2)
-    return np.clip(a, 0.0, 1.0)
+    return reopen
 
 
 def centre_crop(image: np.ndarray) -> np.ndarray:
@@ -170,18 +223,21 @@ def resize(image: np.ndarray, size: int | tuple[int, int]) -> np.ndarray:
 def load_image(path_or_bytes: PathOrBytes, size: int | None = 512) -> np.ndarray:
     """Load a picture as a float64 (size, size, 3) array in [0, 1].
 
-    The picture is turned upright (EXIF orientation), centre-cropped to a
-    square and resampled with Lanczos.  Alpha is dropped, grey is expanded to
-    three channels, 16-bit pictures keep their precision.
+    The picture is turned upright (EXIF orientation), converted to sRGB
+    from its ICC profile if it has one, centre-cropped to a square and
+    resampled with Lanczos.  Alpha is dropped, grey is expanded to three
+    channels, 16-bit pictures keep their precision.
 
     Parameters
     ----------
     path_or_bytes : str, path, bytes or binary file
-        A PNG, JPEG or anything else Pillow reads, or the name of a bundled
-        sample (``"hopper"``; an existing file of that name wins, see
-        :func:`hybridnb.imaging.samples.resolve_picture`).
+        A picture in one of :data:`READ_FORMATS` (PNG, JPEG, GIF, BMP, TIFF,
+        WebP, PPM, TGA, AVIF), or the name of a bundled sample (``"hopper"``:
+        a bare sample name always means the sample, write ``"./hopper"`` for
+        a file of that name; see :func:`hybridnb.imaging.samples.resolve_picture`).
     size : int or None, optional
-        Side of the result in pixels; ``None`` keeps the cropped size.
+        Side of the result in pixels, from 1 to :data:`MAX_SIZE`; ``None``
+        keeps the cropped size.
 
     Returns
     -------
@@ -192,20 +248,26 @@ def load_image(path_or_bytes: PathOrBytes, size: int | None = 512) -> np.ndarray
     FileNotFoundError
         If the path does not exist.
     ValueError
-        If the data is not a picture, is truncated or damaged, is larger than
-        :data:`MAX_PIXELS` (refused from its header, before decoding), or
-        ``size`` is not a positive integer.  Messages name the file (or say
-        "the given data" for bytes).
+        If the data is not a picture in one of :data:`READ_FORMATS` (EPS,
+        PDF and other formats that need another program are refused before
+        anything is decoded), is truncated or damaged, is larger than
+        :data:`MAX_PIXELS` (refused from its header, before decoding), if
+        ``size`` is not a whole number from 1 to :data:`MAX_SIZE`, or if
+        ``path_or_bytes`` is neither a path, bytes nor a binary file.
+        Messages name the file (or say "the given data" for bytes).
 
     Notes
     -----
-    Every mode Pillow reads is accepted: 1-bit, grey, grey+alpha, palette
-    (with transparency), RGB, RGBA, CMYK (JPEG), YCbCr, 16-bit and 32-bit
-    integer and float.  A non-square picture keeps its centre square; a pair
-    of pictures of different sizes and shapes comes out at the same ``size``.
-    Pictures above 16 megapixels are reduced in Pillow to about twice
-    ``size`` before the float conversion, which bounds the memory a phone
-    photo takes.
+    Every mode these formats hold is accepted: 1-bit, grey, grey+alpha,
+    palette (with transparency), RGB, RGBA, CMYK, YCbCr, LAB, 16-bit grey
+    and colour, 32-bit integer and float.  Integers are scaled by the range
+    of their type (16-bit by 65535, signed 32-bit TIFFs by 2**31 - 1), float
+    pictures are taken as values in [0, 1].  A non-square picture keeps its
+    centre square; a pair of pictures of different sizes and shapes comes
+    out at the same ``size``.  The float conversion runs in bands of rows,
+    and pictures above 16 megapixels are box-reduced to about twice
+    ``size`` first, so the memory a picture takes is bounded for every
+    mode (:mod:`hybridnb.imaging.decode`).
 
     Examples
     --------
@@ -214,20 +276,16 @@ def load_image(path_or_bytes: PathOrBytes, size: int | None = 512) -> np.ndarray
     >>> img.shape, img.dtype, bool(0 <= img.min() and img.max() <= 1)
     ((64, 64, 3), dtype('float64'), True)
     """
-    size = None if size is None else check_count("size", size)
-    if isinstance(path_or_bytes, (str, os.PathLike)):
-        path_or_bytes = resolve_picture(path_or_bytes)
-    label = _label(path_or_bytes)
-    with _open(path_or_bytes, label) as image:
-        array = _to_float_rgb(_decode(image, label, size))
+    size = check_size(size)
+    array = _read(path_or_bytes, size, square=True)
     return array if size is None else resize(array, size)
 
 
 def load_picture(path_or_bytes: PathOrBytes, max_side: int | None = None) -> np.ndarray:
     """Load a picture as it is, not cropped: a float64 (H, W, 3) array in [0, 1].
 
-    What :func:`load_image` does (upright, every mode, the same guards and
-    messages) without the centre square, for alignment
+    What :func:`load_image` does (upright, every mode, colour profiles, the
+    same guards and messages) without the centre square, for alignment
     (:func:`~hybridnb.align`), where each picture keeps its own frame and
     points are given in its own pixels.
 
@@ -248,16 +306,36 @@ def load_picture(path_or_bytes: PathOrBytes, max_side: int | None = None) -> np.
     ((40, 60, 3), (20, 30, 3))
     """
     max_side = None if max_side is None else check_count("max_side", max_side)
-    if isinstance(path_or_bytes, (str, os.PathLike)):
-        path_or_bytes = resolve_picture(path_or_bytes)
-    label = _label(path_or_bytes)
-    with _open(path_or_bytes, label) as image:
-        array = _to_float_rgb(_decode(image, label, max_side, square=False))
+    array = _read(path_or_bytes, max_side, square=False)
     h, w = array.shape[:2]
     if max_side is None or max(h, w) <= max_side:
         return array
     k = max_side / max(h, w)
     return resize(array, (max(1, round(h * k)), max(1, round(w * k))))
+
+
+def _read(path_or_bytes: PathOrBytes, size: int | None, *, square: bool) -> np.ndarray:
+    """Open, decode and convert a picture: its centre square or the whole of it (see :func:`load_image`)."""
+    source = _source(path_or_bytes)
+    label = _label(source if not isinstance(path_or_bytes, (bytes, bytearray, memoryview)) else path_or_bytes)
+    start = None if isinstance(source, (str, os.PathLike)) else _tell(source)
+    with _open(source, label, start) as image:
+        big = image.width * image.height > _REDUCE_ABOVE
+        if big and size is not None and image.format == "JPEG":
+            image.draft(image.mode, (2 * size, 2 * size))  # decode at 1/2, 1/4 or 1/8 scale
+        reopen = _reopener(source, start)
+        try:
+            return decode(image, reopen).read(size, reduce=big, square=square)
+        except (OSError, SyntaxError, ValueError, EOFError, MemoryError, struct.error) as error:
+            why = _reason(error)
+            raise ValueError(f"cannot read {label} as a picture, it is truncated or damaged: {why}") from None
+
+
+def _tell(source) -> int | None:
+    try:
+        return source.tell()
+    except (OSError, AttributeError, ValueError):
+        return None
 
 
 def to_uint8(image: np.ndarray) -> np.ndarray:
@@ -288,8 +366,8 @@ def to_uint8(image: np.ndarray) -> np.ndarray:
     return np.round(np.clip(a, 0.0, 1.0) * 255.0).astype(np.uint8)
 
 
-def encode_image(image: np.ndarray, fmt: str = "PNG") -> bytes:
-    """Encode a float picture in [0, 1] as 8-bit ``fmt`` bytes (PNG by default).
+def encode_image(image: np.ndarray, fmt: str = "PNG", **options) -> bytes:
+    """Encode a float picture in [0, 1] as 8-bit ``fmt`` bytes (PNG by default); ``options`` go to Pillow.
 
     Examples
     --------
@@ -297,7 +375,7 @@ def encode_image(image: np.ndarray, fmt: str = "PNG") -> bytes:
     b'\\x89PNG'
     """
     buffer = io.BytesIO()
-    Image.fromarray(to_uint8(image)).save(buffer, format=fmt)
+    Image.fromarray(to_uint8(image)).save(buffer, format=fmt, **options)
     return buffer.getvalue()
 
 
@@ -307,12 +385,17 @@ def save_image(image: np.ndarray, path: str | os.PathLike, *, overwrite: bool = 
     The file is written whole or not at all (:func:`hybridnb.imaging.files.write_file`:
     a temporary file beside ``path``, moved into place), so an error (a full
     disk, Ctrl-C) never leaves half a PNG, nor destroys the file that was there.
+    Only regular files are ever replaced (never a device, a pipe or a
+    folder); a symbolic link is followed to the file it points to, whose
+    permission bits are kept.
 
     Parameters
     ----------
     image : array_like, shape (H, W, 3), (1, H, W, 3) or (H, W)
     path : str or path
-        Where to write; the format follows the suffix (PNG if none is given).
+        Where to write; the format follows the suffix, one of
+        :data:`hybridnb.imaging.output.OUTPUT_FORMATS` (PNG if none is given;
+        ``.jpg`` and ``.gif`` lose detail).
     overwrite : bool, optional
         Replace an existing file (default).  With ``False`` an existing file
         raises ``FileExistsError`` and is left untouched (checked atomically).
@@ -324,6 +407,17 @@ def save_image(image: np.ndarray, path: str | os.PathLike, *, overwrite: bool = 
     -------
     Path
         The path written.
+
+    Raises
+    ------
+    ValueError
+        For a suffix hybridnb does not write (before anything is encoded),
+        or a ``path`` that is not a file to write
+        (:func:`hybridnb.imaging.files.writable_target`).
+    FileExistsError
+        See ``overwrite``.
+    OSError
+        If the disk fails (nothing is left behind).
 
     Examples
     --------
@@ -341,5 +435,5 @@ def save_image(image: np.ndarray, path: str | os.PathLike, *, overwrite: bool = 
     'grey-1.png'
     """
     path = Path(path)
-    fmt = Image.registered_extensions().get(path.suffix.lower(), "PNG") if path.suffix else "PNG"
-    return write_file(encode_image(image, fmt), path, overwrite=overwrite, beside=beside)
+    fmt = output_format(path)  # refused before the encoding: an unknown suffix
+    return write_file(encode_image(image, fmt.name, **fmt.options), path, overwrite=overwrite, beside=beside)

@@ -41,24 +41,27 @@ def sample_images() -> dict[str, Path]:
 
 
 def resolve_picture(name: str | os.PathLike) -> Path:
-    """The file a picture name stands for: a file path, or a bundled sample's name.
+    """The file a picture name stands for: a bundled sample's name, or a file path.
 
-    An existing file wins (so ``./cat`` or ``cat.png`` is yours); otherwise a
-    sample's name (``"cat"``) gives the sample, even when a folder of that
-    name is in the way; otherwise the path is returned as it is, so that
-    reading it says what is wrong with it.
+    A bare sample name (the string ``"cat"``, no folder, no suffix) always
+    means the sample, so nothing in the current folder can hide it (a folder
+    ``cat``, a file ``cat``); to mean such a file, write it as a path
+    (``"./cat"``, or a :class:`~pathlib.Path`).  Anything else is a path,
+    ``~`` expanded, returned as it is, so that reading it says what is wrong
+    with it.
 
     Examples
     --------
     >>> resolve_picture("hopper").name
     'hopper.png'
+    >>> resolve_picture("./hopper").name, resolve_picture(Path("hopper")).name
+    ('hopper', 'hopper')
     >>> resolve_picture("no-such-picture.png").name
     'no-such-picture.png'
     """
-    path = Path(name).expanduser()
-    if path.is_file():
-        return path
-    samples = sample_images()
-    if isinstance(name, str) and name in samples:
-        return samples[name]
-    return path
+    if isinstance(name, str) and os.sep not in name and "." not in name:
+        try:
+            return sample_images()[name]
+        except (KeyError, FileNotFoundError):  # not a sample's name, or an installation without them
+            pass
+    return Path(os.path.expanduser(os.fspath(name)))

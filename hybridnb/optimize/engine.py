@@ -16,10 +16,18 @@ Two promises hold for every run:
   reported the same way at the next report point.
 - **Reports count the same way everywhere**: ``Descent.steps`` updates lie
   behind ``Descent.evaluation``, the loss and gradient of ``Descent.logits``.
+- **Python gets control back often**: :func:`advance` runs its steps in
+  chunks of about :data:`CHUNK_SECONDS` (sized from the measured time per
+  step), calling ``checkpoint(state)`` after each, so a stop request, Ctrl-C
+  or a signal is answered within a fraction of a second, and the picture
+  reached is never lost, however long a run and however large the picture.
+  The chunks change no number: a chunk ends with the same evaluation the
+  next step would have made.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 
@@ -33,6 +41,10 @@ from .updates import Slots, UpdateRule, update_rule
 Evaluation = tuple[tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]
 
 _NOINLINE = {"_noinline": True}
+
+#: Target duration of one compiled call of the loop, in seconds: how long a
+#: stop, Ctrl-C or signal may wait for Python to get control back.
+CHUNK_SECONDS = 0.25
 
 
 class LossGraph:
@@ -114,6 +126,8 @@ class Engine:
 
 _GRAPHS: dict[Hashable, LossGraph] = {}
 _ENGINES: dict[Hashable, Engine] = {}
+#: Seconds per step last measured, by engine and logits shape (to size the chunks).
+_PACE: dict[Hashable, float] = {}
 
 
 def engine_for(loss: HybridLoss, optimizer: str) -> Engine:
@@ -190,22 +204,44 @@ def advance(
     *,
     target: float | None = None,
     what: str = "training",
+    checkpoint: Callable[[Descent], bool | None] | None = None,
 ) -> Descent:
     """``steps`` more updates (fewer if the loss reaches ``target``); raises :class:`Diverged`.
 
-    The returned state's evaluation is that of its logits, with the losses.
+    The updates run in chunks of about :data:`CHUNK_SECONDS`;
+    ``checkpoint(state)`` is called after each chunk but the last (to keep
+    the picture reached, to ask whether to stop: returning True ends the
+    call there, with fewer steps).  The returned state's evaluation is that
+    of its logits, with the losses.
     """
     dtype = state.logits.dtype
     target_t = tf.constant(-float("inf") if target is None else target, dtype)
-    logits, slots, evaluation, done, ok = engine.descend(
-        state.logits, state.slots, state.evaluation, inputs, *weights, tf.constant(lr, dtype), target_t,
-        tf.constant(int(steps)), target is not None,
-    )  # fmt: skip
-    state = Descent(logits, tuple(slots), tuple(evaluation), state.steps + int(done))
-    if not bool(ok):
-        raise Diverged(what, state, "the next update was not finite (NaN or infinity)", lr)
-    loss = float(evaluation[0])
-    why = f"the loss became {loss}" if loss != loss or abs(loss) == float("inf") else blow_up_message(logits.numpy())
+    lr_t = tf.constant(lr, dtype)
+    pace_key = (id(engine), tuple(state.logits.shape))
+    remaining = int(steps)
+    while remaining > 0:
+        pace = _PACE.get(pace_key)  # unknown: one step first, to measure
+        chunk = max(1, int(min(remaining, 1 if pace is None else CHUNK_SECONDS / max(pace, 1e-9))))
+        started = time.perf_counter()
+        logits, slots, evaluation, done, ok = engine.descend(
+            state.logits, state.slots, state.evaluation, inputs, *weights, lr_t, target_t, tf.constant(chunk),
+            target is not None,
+        )  # fmt: skip
+        done = int(done)
+        if done:
+            _PACE[pace_key] = (time.perf_counter() - started) / done
+        state = Descent(logits, tuple(slots), tuple(evaluation), state.steps + done)
+        remaining -= done
+        if not bool(ok):
+            raise Diverged(what, state, "the next update was not finite (NaN or infinity)", lr)
+        loss = float(evaluation[0])
+        if loss != loss or abs(loss) == float("inf"):
+            raise Diverged(what, state, f"the loss became {loss}", lr)
+        if done < chunk or remaining <= 0:  # the target is met, or all steps are done
+            break
+        if checkpoint is not None and checkpoint(state):
+            break
+    why = blow_up_message(state.logits.numpy())
     if why is not None:
         raise Diverged(what, state, why, lr)
     return state
@@ -242,6 +278,7 @@ def train_steps(
     steps: int,
     every: int,
     on_report: Callable[[int, Descent, bool], bool | None],
+    checkpoint: Callable[[Descent], bool | None] | None = None,
 ) -> Descent:
     """The article's loop: ``steps`` updates, reporting the loss *before* the update of each report step.
 
@@ -249,9 +286,14 @@ def train_steps(
     gets the state after ``i`` updates (``printed``: whether ``i`` is one of
     the ``every``-th steps rather than only the last); returning True stops
     after that step's update.  Returns the state after the last update.
+    ``checkpoint`` is :func:`advance`'s: when it returns True the loop stops
+    at once, between report points, and returns the state reached (its
+    evaluation is that of its logits; no last update is applied).
     """
     for point in report_points(steps, every):
-        state = advance(engine, state, inputs, weights, lr, point - state.steps)
+        state = advance(engine, state, inputs, weights, lr, point - state.steps, checkpoint=checkpoint)
+        if state.steps < point:  # the checkpoint asked to stop
+            return state
         printed = bool(every) and point % every == every - 1
         if on_report(point, state, printed) or point == steps - 1:
             return finish(engine, state, lr)

@@ -28,6 +28,7 @@ from ..imaging.color import GAMMA
 from .article import ArticleLoss
 from .engine import Descent, begin, engine_for, train_steps
 from .loss import HybridLoss
+from .memory import check_model_memory
 from .records import LossRecord
 from .settings import ARTICLE
 from .start import start_logits
@@ -147,6 +148,7 @@ def comparison_grid(
     mb = np.array([c[0] for c in cells])
     mp = np.array([c[1] for c in cells])
     n = len(cells)
+    check_model_memory(*near.shape[:2], candidates=n, itemsize=tf.as_dtype(dtype).size)
 
     d = tf.as_dtype(dtype)
     near_t, far_t = tf.constant(near[np.newaxis], d), tf.constant(far[np.newaxis], d)

@@ -14,18 +14,19 @@ steps the same way: a report of step ``i`` is the picture after ``i`` updates.
 
 from __future__ import annotations
 
-import numbers
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 import tensorflow as tf
 
-from ..checks import check_choice, check_count, check_number, check_picture
+from ..checks import check_choice, check_count, check_fits_dtype, check_number, check_picture, check_real
 from ..imaging.color import GAMMA
 from .article import ArticleLoss
 from .engine import Descent, Diverged, advance, begin, engine_for, train_steps
 from .loss import HybridLoss
+from .memory import check_model_memory
 from .records import Report
 from .settings import FIT_LR
 from .start import start_logits
@@ -63,7 +64,17 @@ class HybridModel:
         With a message that says what is allowed: sizes and kernel taps are
         whole numbers >= 1, sigma and gamma finite and > 0, a picture holds
         at most ``2 * side - 1`` taps (:func:`hybridnb.checks.check_kernel_fits`),
-        ``image_source`` is finite.
+        ``image_source`` is finite, and the model fits in this machine's
+        memory (estimated before anything is allocated,
+        :func:`hybridnb.optimize.memory.check_model_memory`).
+
+    Notes
+    -----
+    :meth:`train` and :meth:`fit` return to Python every quarter of a
+    second or so (:data:`hybridnb.optimize.engine.CHUNK_SECONDS`) and keep
+    the picture reached each time: :meth:`request_stop` (from another
+    thread, a signal handler) ends them there, and an exception
+    (``KeyboardInterrupt``) leaves the model holding the picture reached.
 
     Examples
     --------
@@ -93,6 +104,7 @@ class HybridModel:
         self.dtype = tf.as_dtype(dtype)
         if self.dtype not in (tf.float32, tf.float64):
             raise ValueError(f"dtype must be tf.float32 or tf.float64, got {self.dtype.name}")
+        check_model_memory(self.img_h, self.img_w, itemsize=self.dtype.size)
         if loss is None:
             if gauss_kernel_size is None or gauss_sigma is None:
                 raise ValueError("give the blur (gauss_kernel_size and gauss_sigma) or a loss")
@@ -117,6 +129,26 @@ class HybridModel:
         self.trainable_image = tf.Variable(initial_value=image_source, trainable=True)
         self.steps = 0
         self._slots: dict[str, tuple] = {}  # each rule's state, kept between calls of ``train``
+        self._stop = threading.Event()
+
+    def request_stop(self) -> None:
+        """Ask the :meth:`train` or :meth:`fit` running now (or next) to stop soon, keeping the picture reached.
+
+        Safe to call from another thread or a signal handler.  The run ends
+        at its next chunk boundary (within about
+        :data:`hybridnb.optimize.engine.CHUNK_SECONDS`) and returns the
+        evaluation of the picture reached; the request is then used up.
+
+        Examples
+        --------
+        >>> import hybridnb as hn
+        >>> near, far = hn.load_image("hopper", 16), hn.load_image("astronaut", 16)
+        >>> model = hn.HybridModel(16, 16, 5, 1.0)
+        >>> model.request_stop()
+        >>> model.fit(near, far, max_steps=10**6).steps < 10**6  # stopped after its first chunk
+        True
+        """
+        self._stop.set()
 
     # -- the article's blur (for the article's loss) -------------------------
 
@@ -214,7 +246,7 @@ class HybridModel:
         >>> float(model.trainable_image[0, 0, 0, 0])
         -0.5
         """
-        lr = check_number("lr", lr)
+        lr = self._check_lr(check_number("lr", lr))
         grad = tf.convert_to_tensor(grad, dtype=self.dtype)
         if grad.shape != self.trainable_image.shape:
             raise ValueError(f"grad must have shape {tuple(self.trainable_image.shape)}, got {tuple(grad.shape)}")
@@ -282,12 +314,13 @@ class HybridModel:
         optimizer = check_choice("optimizer", optimizer, OPTIMIZERS)
         steps_count = check_count("steps_count", steps_count)
         print_loss_steps = check_count("print_loss_steps", print_loss_steps, minimum=0)
-        lr = check_number("lr", lr, positive=True)
+        lr = self._check_lr(check_number("lr", lr, positive=True))
         inputs, weights = self._inputs(img_precise, img_blurred, m_precise, m_blurred)
         engine = engine_for(self.loss, optimizer)
         logits = self._logits()
         slots = self._slots.get(optimizer) or engine.rule.slots(logits)
         base, last = self.steps, None
+        checkpoint = self._checkpoint(base)
 
         def on_report(step: int, state: Descent, printed: bool) -> bool:
             nonlocal last
@@ -302,13 +335,17 @@ class HybridModel:
         try:
             state = train_steps(
                 engine, begin(engine, logits, slots, inputs, weights), inputs, weights, lr, steps_count,
-                print_loss_steps, on_report,
+                print_loss_steps, on_report, checkpoint,
             )  # fmt: skip
         except Diverged as error:
             self._hold(error.state, base)
             raise
+        finally:
+            self._stop.clear()
         self._hold(state, base)
         self._slots[optimizer] = state.slots
+        if checkpoint.stopped:  # between report points: the evaluation of the picture reached
+            last = self._report(state, self.steps)
         return last
 
     def fit(
@@ -387,12 +424,9 @@ class HybridModel:
         """
         max_steps = check_count("max_steps", max_steps, minimum=0)
         report_every = check_count("report_every", report_every, minimum=1)
-        lr = check_number("lr", lr, positive=True)
+        lr = self._check_lr(check_number("lr", lr, positive=True))
         if target_loss is not None:
-            real = isinstance(target_loss, numbers.Real) and not isinstance(target_loss, bool)
-            if not real or target_loss != target_loss:
-                raise ValueError(f"target_loss must be a number or None, got {target_loss!r}")
-            target_loss = float(target_loss)
+            target_loss = check_real("target_loss", target_loss)
         start = check_choice("start", start, ("auto", "guess", "current"))
         inputs, weights = self._inputs(img_precise, img_blurred, m_precise, m_blurred)
         grey = self.steps == 0 and not np.any(self.trainable_image.numpy())
@@ -406,26 +440,36 @@ class HybridModel:
         state = begin(engine, logits, engine.rule.slots(logits), inputs, weights)
         chunk = report_every if callback is not None else max_steps
         base = self.steps
-        while True:
-            try:
-                state = advance(engine, state, inputs, weights, lr, min(chunk, max_steps - state.steps),
-                                target=target_loss, what="fit")  # fmt: skip
-            except Diverged as error:
-                self._hold(error.state, base)
-                raise
-            self._hold(state, base)
-            report = self._report(state, self.steps)
-            met = target_loss is not None and report.loss <= target_loss
-            if callback is not None and callback(state.steps, report):
-                break
-            if state.steps >= max_steps or met:
-                break
+        checkpoint = self._checkpoint(base)
+        try:
+            while True:
+                try:
+                    state = advance(engine, state, inputs, weights, lr, min(chunk, max_steps - state.steps),
+                                    target=target_loss, what="fit", checkpoint=checkpoint)  # fmt: skip
+                except Diverged as error:
+                    self._hold(error.state, base)
+                    raise
+                self._hold(state, base)
+                report = self._report(state, self.steps)
+                met = target_loss is not None and report.loss <= target_loss
+                if callback is not None and callback(state.steps, report):
+                    break
+                if state.steps >= max_steps or met or self._stop.is_set():
+                    break
+        finally:
+            self._stop.clear()
         return report
 
     # -- helpers ------------------------------------------------------------
 
     def _logits(self) -> tf.Tensor:
         return self.loss.pack(self.trainable_image.read_value())
+
+    def _checkpoint(self, base: int) -> _Checkpoint:
+        return _Checkpoint(self, base)
+
+    def _check_lr(self, lr: float) -> float:
+        return check_fits_dtype("lr", lr, self.dtype.as_numpy_dtype)
 
     def _hold(self, state: Descent, base: int) -> None:
         """Make ``state``'s picture the model's, ``base`` being the model's steps before the run."""
@@ -436,7 +480,12 @@ class HybridModel:
         shape = (self.img_h, self.img_w)
         precise = check_picture("img_precise", img_precise, shape)
         blurred = check_picture("img_blurred", img_blurred, shape)
-        m_precise, m_blurred = check_number("m_precise", m_precise), check_number("m_blurred", m_blurred)
+        count = 2 * self.img_h * self.img_w * 3  # both terms add up to this many squared differences of at most 1
+        why = f"at {self.img_h}x{self.img_w} px the loss adds up {count} squared differences of at most 1"
+        m_precise, m_blurred = (
+            check_fits_dtype(name, check_number(name, value), self.dtype.as_numpy_dtype, count=count, why=why)
+            for name, value in (("m_precise", m_precise), ("m_blurred", m_blurred))
+        )
         d = self.dtype
         near, far = tf.constant(precise[np.newaxis], d), tf.constant(blurred[np.newaxis], d)
         inputs = self.loss.prepare(near, far, 1, d)
@@ -452,3 +501,15 @@ class HybridModel:
             gradient=self.loss.unpack(grad, 1).numpy(),
             steps=steps,
         )
+
+
+class _Checkpoint:
+    """What the engine calls between chunks: keep the picture reached, and stop if asked."""
+
+    def __init__(self, model: HybridModel, base: int) -> None:
+        self.model, self.base, self.stopped = model, base, False
+
+    def __call__(self, state: Descent) -> bool:
+        self.model._hold(state, self.base)
+        self.stopped = self.model._stop.is_set()
+        return self.stopped

@@ -16,8 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..filters.hybrid_view import FAR_DISTANCE, NEAR_DISTANCE
+import numpy as np
+
+from ..checks import check_choice, check_count, check_fits_dtype, check_kernel_fits, check_number, check_real
+from ..filters.hybrid_view import FAR_DISTANCE, NEAR_DISTANCE, SPACES
 from ..filters.kernels import scale_blur
+from ..imaging.io import check_size
+from .memory import check_model_memory
 
 #: How a hybrid is made: ``"viewer"``, the viewer's loss from the ideal split
 #: (the default); ``"article"``, the article's loss and steps.
@@ -73,12 +78,24 @@ class RunSettings:
     target_loss : float or None
         With ``"fit"``: stop as soon as the loss is at most this.
 
+    Raises
+    ------
+    ValueError
+        When made with a value no run can use, naming the field: the same
+        checks as :class:`~hybridnb.optimize.model.HybridModel`'s (whole
+        numbers, finite numbers the float32 arithmetic can carry, a kernel
+        that fits the picture, a model that fits in memory), so every front
+        end refuses bad settings before any work.
+
     Examples
     --------
     >>> ARTICLE.kernel_size, ARTICLE.m_precise, ARTICLE.optimizer, ARTICLE.learning_rate()
     (15, 0.1, 'sgd', 0.3)
     >>> VIEWER.method, VIEWER.crossover, VIEWER.learning_rate()
     ('viewer', 0.0, 0.03)
+    >>> RunSettings(m_precise=1e39)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: m_precise must be at most 2.2e+32 in float32 (at 512 px the loss adds up ...), got 1e+39
     >>> ARTICLE.for_size(1024).kernel_size, ARTICLE.for_size(1024).sigma
     (31, 6.0)
     """
@@ -97,6 +114,34 @@ class RunSettings:
     near_distance: float = NEAR_DISTANCE
     far_distance: float = FAR_DISTANCE
     space: str = "display"
+
+    def __post_init__(self) -> None:
+        size = check_size(self.size)
+        count = 2 * size * size * 3  # both terms: squared differences of at most 1
+        why = f"at {size} px the loss adds up {count} squared differences of at most 1"
+        checked = {
+            "size": size,
+            "kernel_size": check_count("kernel_size", self.kernel_size),
+            "sigma": check_number("sigma", self.sigma, positive=True),
+            "m_precise": check_fits_dtype("m_precise", check_number("m_precise", self.m_precise), np.float32,
+                                          count=count, why=why),
+            "m_blurred": check_fits_dtype("m_blurred", check_number("m_blurred", self.m_blurred), np.float32,
+                                          count=count, why=why),
+            "lr": None if self.lr is None else check_fits_dtype("lr", check_number("lr", self.lr, positive=True),
+                                                                 np.float32),
+            "steps": check_count("steps", self.steps),
+            "target_loss": None if self.target_loss is None else check_real("target_loss", self.target_loss),
+            "method": check_choice("method", self.method, METHODS),
+            "crossover": check_number("crossover", self.crossover),
+            "near_distance": check_number("near_distance", self.near_distance, positive=True),
+            "far_distance": check_number("far_distance", self.far_distance, positive=True),
+            "space": check_choice("space", self.space, SPACES),
+        }  # fmt: skip
+        for name, value in checked.items():
+            object.__setattr__(self, name, value)
+        if self.method == "article":
+            check_kernel_fits((size, size), self.kernel_size)
+        check_model_memory(size, size)
 
     def learning_rate(self) -> float:
         """``lr``, or the default of the method and optimiser."""

@@ -2,13 +2,26 @@
 
 With no pictures it runs the article's experiment (its parameters) on the
 default sample pair.  Errors in the input give one line on stderr and exit
-status 2; Ctrl-C saves the picture reached so far.
+status 2, before any work: the options, the pictures and the output's name
+(:func:`hybridnb.imaging.output.check_output`: its format, its length, what
+is there) are all checked first.
 
-An existing output file is never replaced unless ``--force`` is given: the
-check happens before any work, so a refusal costs nothing.  The picture is
-written whole or not at all (a temporary file moved into place).  If the
-output appears while training (another run finished first), the result is
-saved beside it as ``OUT-1.png`` and the command says so.
+An existing output file is never replaced unless ``--force`` is given, and
+then only a regular file (through a symbolic link: the file it points to,
+keeping its permissions).  The picture is written whole or not at all (a
+temporary file moved into place).  If the output appears while training
+(another run finished first), the result is saved beside it as
+``OUT-1.png`` and the command says so.
+
+Ctrl-C, SIGTERM and SIGHUP after the first step save the picture reached
+within a second or two and say where (:mod:`hybridnb.ui.interrupts`); a
+closed or full stdout or stderr never stops the work
+(:mod:`hybridnb.ui.terminal`).  Exit status: 0 saved, 1 the save failed, 2
+bad input, 128 + the signal's number when interrupted.
+
+This module imports only the standard library at first, so that the
+``hybridnb`` command handles Ctrl-C from its first moments; NumPy, Pillow
+and TensorFlow load later.
 """
 
 from __future__ import annotations
@@ -19,16 +32,17 @@ import dataclasses
 import gc
 import math
 import os
+import re
+import signal
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from PIL import Image
+from .interrupts import Interrupted, Interrupts
+from .terminal import Tolerant, ensure_standard_streams
 
-from ..optimize.settings import ARTICLE, DEFAULT_LR, FIT_LR, METHODS, VIEWER, VIEWER_LR, RunSettings
-from .pairing import PointPairs, load_pair
-
+EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
@@ -40,6 +54,10 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one clear line, no usage dump
         raise UsageError(f"{message} (see hybridnb --help)")
+
+    def _print_message(self, message: str, file=None) -> None:  # --help into a closed pipe: no traceback
+        if message:
+            Tolerant(file or sys.stderr).write(message)
 
 
 def _positive_int(text: str) -> int:
@@ -73,6 +91,8 @@ VIEWER_ONLY = ("crossover", "near_distance", "far_distance", "space")
 
 def build_parser() -> argparse.ArgumentParser:
     """The command's options; their defaults come from :data:`hybridnb.optimize.settings.VIEWER` and ``ARTICLE``."""
+    from ..optimize.settings import ARTICLE, DEFAULT_LR, FIT_LR, METHODS, VIEWER, VIEWER_LR
+
     v, a = VIEWER, ARTICLE
     p = _Parser(
         prog="hybridnb",
@@ -84,7 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
             "NEAR, a linear-light blurred match to FAR, 200 plain descent steps). With no pictures it uses the "
             "default sample pair."
         ),
-        epilog="NEAR and FAR are picture files or names of bundled samples: astronaut, camera, cat, coffee, hopper.",
+        epilog=(
+            "NEAR and FAR are picture files or names of bundled samples: astronaut, camera, cat, coffee, hopper "
+            "(write ./cat for a file named cat). OUT may end in .png (the default), .tif, .webp or .bmp, or in "
+            ".jpg or .gif, which lose detail. Ctrl-C saves the picture reached so far."
+        ),
     )
     p.add_argument("near", nargs="?", metavar="NEAR", help="picture seen up close")
     p.add_argument("far", nargs="?", metavar="FAR", help="picture seen from afar")
@@ -197,14 +221,20 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def settings_from(args: argparse.Namespace) -> RunSettings:
-    """The run the options ask for: the method's table, what was given on top, the blur scaled with the size.
+def settings_from(args: argparse.Namespace):
+    """The run the options ask for (:class:`~hybridnb.optimize.settings.RunSettings`), checked.
+
+    The method's table, what was given on top, the article's blur scaled with
+    the size.
 
     Raises
     ------
     UsageError
-        For an option of the other method, or ``--target-loss`` without ``--optimizer fit``.
+        For an option of the other method, ``--target-loss`` without
+        ``--optimizer fit``, or a value the settings refuse (named as the option).
     """
+    from ..optimize.settings import ARTICLE, VIEWER, RunSettings
+
     given = {name: value for name, value in vars(args).items() if value is not None}
     other = ARTICLE_ONLY if args.method == "viewer" else VIEWER_ONLY
     wrong = [name for name in other if name in given]
@@ -212,11 +242,16 @@ def settings_from(args: argparse.Namespace) -> RunSettings:
         flag = "--" + wrong[0].replace("_", "-")
         other_method = "article" if args.method == "viewer" else "viewer"
         raise UsageError(f"{flag} belongs to --method {other_method}")
-    base = VIEWER if args.method == "viewer" else ARTICLE.for_size(args.size)
-    if given.get("optimizer", base.optimizer) != "fit" and "target_loss" in given:
+    if given.get("optimizer", "sgd") != "fit" and "target_loss" in given:
         raise UsageError("--target-loss needs --optimizer fit")
     fields = {f.name for f in dataclasses.fields(RunSettings)}
-    return dataclasses.replace(base, **{name: value for name, value in given.items() if name in fields})
+    chosen = {name: value for name, value in given.items() if name in fields}
+    try:
+        base = VIEWER if args.method == "viewer" else ARTICLE.for_size(args.size)
+        return dataclasses.replace(base, **chosen)
+    except ValueError as error:  # "m_precise must be ..." -> "--m-precise must be ..."
+        message = re.sub(r"^(\w+)", lambda m: _OPTIONS.get(m.group(1), m.group(1)), str(error))
+        raise UsageError(message) from None
 
 
 @contextlib.contextmanager
@@ -224,18 +259,20 @@ def _native_stderr_captured() -> Iterator[None]:
     """Hold back what native code writes to stderr; replay it if an error escapes.
 
     TensorFlow's C++ start-up messages (CUDA probing, oneDNN notices) bypass
-    every logging setting; on a terminal they bury the progress bar.
+    every logging setting; on a terminal they bury the progress bar.  An
+    interrupt is not an error: nothing is replayed then.
     """
-    sys.stderr.flush()
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.flush()
     saved = os.dup(2)
     with tempfile.TemporaryFile(mode="w+b") as held:
         os.dup2(held.fileno(), 2)
         try:
             yield
-        except BaseException:
+        except Exception:
             os.dup2(saved, 2)
             held.seek(0)
-            sys.stderr.write(held.read().decode(errors="replace"))
+            Tolerant(sys.stderr).write(held.read().decode(errors="replace"))
             raise
         finally:
             os.dup2(saved, 2)
@@ -253,37 +290,57 @@ def _import_quietly():
     return hybridnb
 
 
-def _check_output(path: Path, force: bool) -> None:
-    """Refuse, before any work, an output that cannot or must not be written."""
-    suffix = path.suffix.lower()
-    if suffix and suffix not in Image.registered_extensions():
-        raise UsageError(f"cannot save a picture as {suffix!r}: use .png")
-    folder = path.parent
-    if not folder.exists():
-        raise UsageError(f"the folder {folder} does not exist")
-    if not folder.is_dir():
-        raise UsageError(f"{folder} is not a folder")
-    if path.is_dir():
-        raise UsageError(f"{path} is a folder; give a file name such as {path / 'hybrid.png'}")
-    if path.exists() and not force:
-        raise UsageError(f"{path} exists; pass --force to replace it, or choose another -o")
-    try:  # the one reliable test (permissions, read-only mounts, root): create a file there
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".hybridnb-", suffix=".part"):
-            pass
-    except OSError as error:
-        raise UsageError(f"cannot write to the folder {folder} ({error.strerror or error})") from None
+#: The option that sets each field of RunSettings, for messages.
+_OPTIONS = {name: "--" + name.replace("_", "-") for name in
+            ("size", "steps", "lr", "kernel_size", "sigma", "m_precise", "m_blurred", "target_loss", "method",
+             "crossover", "near_distance", "far_distance", "space")}  # fmt: skip
 
 
-def _save(hn, image, path: Path, force: bool) -> Path:
+def _check_output(path: Path, force: bool):
+    """Refuse, before any work, an output that cannot or must not be written; return its format."""
+    from ..imaging.files import shown
+    from ..imaging.output import check_output
+
+    try:
+        return check_output(path, overwrite=force)
+    except FileExistsError:
+        raise UsageError(f"{shown(path)} exists; pass --force to replace it, or choose another -o") from None
+    except (ValueError, OSError) as error:
+        raise UsageError(str(error)) from None
+
+
+class _Output:
+    """Where the command's lines go: stdout and stderr that never raise (:class:`~hybridnb.ui.terminal.Tolerant`)."""
+
+    def __init__(self) -> None:
+        self.out, self.err = Tolerant(sys.stdout), Tolerant(sys.stderr)
+
+    def say(self, line: str) -> None:
+        self.out.write(line + "\n")
+        if self.out.failed is not None:  # the picture is saved all the same: say so where one can
+            self.err.write(f"hybridnb: could not write to stdout ({self.out.failed}); {line}\n")
+
+    def note(self, line: str) -> None:
+        self.err.write(f"hybridnb: {line}\n")
+
+
+def _save(hn, image, path: Path, force: bool, output: _Output) -> Path:
     """Save the result; if ``path`` appeared during the run (and no --force), save beside it."""
-    saved = hn.save_image(image, path, overwrite=force, beside=True)
+    from ..imaging.files import shown
+
+    try:
+        saved = hn.save_image(image, path, overwrite=force, beside=True)
+    except (OSError, ValueError) as error:
+        raise SaveError(f"could not save the picture to {shown(path)}: {error}") from None
     if saved != path:
-        print(f"hybridnb: {path} appeared during the run; saved to {saved} instead", file=sys.stderr)
+        output.note(f"{shown(path)} appeared during the run; saved to {shown(saved)} instead")
     return saved
 
 
-def _alignment_points(args: argparse.Namespace) -> PointPairs | None:
+def _alignment_points(args: argparse.Namespace):
     """The --align-points, read and checked before any work (None without them)."""
+    from .pairing import PointPairs
+
     if args.align_points is None:
         return None
     if args.align is not None:
@@ -294,20 +351,34 @@ def _alignment_points(args: argparse.Namespace) -> PointPairs | None:
         raise UsageError(f"--align-points: {error}") from None
 
 
-def run(argv: Sequence[str] | None = None) -> int:
-    """Parse ``argv``, make the hybrid, save it; return the exit status."""
+class SaveError(Exception):
+    """The picture could not be written (a full disk, a file system error): exit status 1."""
+
+
+def run(argv: Sequence[str] | None = None, interrupts: Interrupts | None = None) -> int:
+    """Parse ``argv``, make the hybrid, save it; return the exit status.
+
+    ``interrupts`` (made by :func:`main`) decides what a signal does at each
+    phase; without it the process's handlers stay.
+    """
+    interrupts = Interrupts() if interrupts is None else interrupts
+    output = _Output()
     args = build_parser().parse_args(argv)
     if (args.near is None) != (args.far is None):
         raise UsageError("give both NEAR and FAR pictures, or neither for the default pair")
     out = Path(args.output)
-    _check_output(out, args.force)
+    fmt = _check_output(out, args.force)
     settings = settings_from(args)
     points = _alignment_points(args)
+    if fmt.loses:
+        output.note(f"note: {fmt.loses}")
 
     from tqdm.auto import tqdm
 
     hn = _import_quietly()
+    from ..imaging.files import shown
     from ..optimize.runs import HybridRun
+    from .pairing import load_pair
 
     near = args.near if args.near is not None else hn.DEFAULT_NEAR
     far = args.far if args.far is not None else hn.DEFAULT_FAR
@@ -317,57 +388,85 @@ def run(argv: Sequence[str] | None = None) -> int:
         raise UsageError(f"{error} (or a sample name: {', '.join(hn.sample_images())})") from None
     except ValueError as error:
         raise UsageError(str(error)) from None
+    except OSError as error:  # a picture that cannot be opened: permissions, an I/O error
+        name = shown(error.filename) if error.filename else "a picture"
+        raise UsageError(f"cannot read {name}: {error.strerror or error}") from None
     img_near, img_far = pair.near, pair.far
     for note in pair.notes:
-        print(f"hybridnb: {note}", file=sys.stderr)
+        output.note(note)
     try:
         job = HybridRun(img_near, img_far, settings)
     except ValueError as error:
         raise UsageError(str(error)) from None
 
     every = max(1, settings.steps // 100)
-    bar = tqdm(total=settings.steps, unit="step", disable=args.quiet, file=sys.stderr, desc="hybridnb")
+    bar = tqdm(total=settings.steps, unit="step", disable=args.quiet, file=output.err, desc="hybridnb")
 
     def progress(steps: int, report) -> None:
         bar.update(steps - bar.n)
         bar.set_postfix(loss=f"{report.loss:.5g}", refresh=False)
 
+    def stop() -> None:
+        if job.model.steps == 0:  # nothing worth saving yet
+            raise Interrupted(interrupts.received)
+        job.stop()
+
+    interrupts.working(stop)
+    interrupted = False
     try:
         job.run(progress, every=every)
-    except KeyboardInterrupt:
-        bar.close()
-        out = _save(hn, job.model.image(), out, args.force)
-        print(
-            f"hybridnb: interrupted after {job.model.steps} steps; saved the picture so far to {out}", file=sys.stderr
-        )
-        return EXIT_INTERRUPTED
     except FloatingPointError as error:
-        bar.close()
         raise UsageError(str(error)) from None  # it names the rate and a smaller one
-    bar.update(job.model.steps - bar.n)
-    bar.close()
-    out = _save(hn, job.model.image(), out, args.force)
+    except KeyboardInterrupt:  # raised by other means than our handlers (or before the first step)
+        if job.model.steps == 0:
+            raise
+        interrupted = True  # the model holds the picture of its last chunk
+    finally:
+        interrupts.finishing()  # from here on a signal waits: the picture is written whole
+        bar.update(job.model.steps - bar.n)
+        bar.close()
+    out = _save(hn, job.model.image(), out, args.force, output)
+    if interrupted or interrupts.received is not None:
+        output.note(
+            f"{interrupts.name} after {job.model.steps} of {settings.steps} steps; saved the picture so far to "
+            f"{shown(out)}"
+        )
+        return interrupts.status or EXIT_INTERRUPTED
     final = job.final()  # the saved picture's loss
-    print(f"saved {out}: {job.describe(final)}")
+    output.say(f"saved {shown(out)}: {job.describe(final)}")
     hint = job.advice()
     if hint:
-        print(f"hybridnb: {hint}", file=sys.stderr)
+        output.note(hint)
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``hybridnb`` and ``python -m hybridnb``."""
-    try:
-        return run(argv)
-    except UsageError as error:
-        print(f"hybridnb: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("hybridnb: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except OSError as error:  # e.g. the disk filled up while saving
-        print(f"hybridnb: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    """Entry point of ``hybridnb`` and ``python -m hybridnb``; returns the exit status.
+
+    Bad input is one line on stderr and status 2; a picture that cannot be
+    saved is one line and status 1; an interrupt before the first step is
+    one line and ``128 + signal``.  Whatever happens to stdout and stderr,
+    the status tells what happened to the picture.
+    """
+    ensure_standard_streams()
+    err = Tolerant(sys.stderr)
+    with Interrupts() as interrupts:
+        try:
+            return run(argv, interrupts)
+        except UsageError as error:
+            err.write(f"hybridnb: error: {error}\n")
+            return EXIT_USAGE
+        except SaveError as error:
+            err.write(f"hybridnb: error: {error}\n")
+            return EXIT_FAILURE
+        except KeyboardInterrupt as error:  # before the first step: nothing to save
+            signum = getattr(error, "signum", None) or interrupts.received or signal.SIGINT
+            name = "interrupted" if signum == signal.SIGINT else f"stopped by {signal.Signals(signum).name}"
+            err.write(f"hybridnb: {name} before the first step; nothing saved\n")
+            return 128 + signum
+        except OSError as error:  # the operating system failed us (an I/O error): not the input's fault
+            err.write(f"hybridnb: error: {error}\n")
+            return EXIT_FAILURE
 
 
 def console_main() -> int:
@@ -380,7 +479,12 @@ def console_main() -> int:
     sight first, so the exit takes about 0.05 s; ``atexit`` handlers,
     flushing and closing still run as usual.  Only for a process that ends right after (``main`` itself
     is called in-process by the tests and must not freeze their heap).
+
+    From the moment it returns, the process is ending: interrupts are
+    ignored, so none can print a traceback over the result.
     """
     status = main()
+    for signum in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)):
+        signal.signal(signum, signal.SIG_IGN)
     gc.freeze()
     return status

@@ -41,6 +41,7 @@ import numpy as np
 from ..checks import check_count
 from ..filters.viewing import shrink_linear
 from ..imaging.io import centre_crop, encode_image, load_image, resize, save_image
+from ..imaging.output import check_output, typed_path
 from ..imaging.samples import DEFAULT_FAR, DEFAULT_NEAR, sample_images
 from ..optimize.model import OPTIMIZERS
 from ..optimize.settings import ARTICLE, RunSettings
@@ -287,6 +288,10 @@ class HybridPanel(widgets.VBox):
     #: so drawing takes at most about a fifth of a run.
     min_interval = 0.5
     draw_share_inverse = 4.0
+    #: Longest wait of :meth:`close` for the run to stop (it stops within a
+    #: fraction of a second once its steps are compiled; the first step of
+    #: a new size may take seconds to compile).
+    close_timeout = 120.0
 
     def __init__(self, size: int = ARTICLE.size, near: Any = None, far: Any = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -426,6 +431,8 @@ class HybridPanel(widgets.VBox):
 
     def _on_session_update(self, session: TrainingSession, finished: bool) -> None:
         """The session reports (from its thread): show progress, the status line and, now and then, the view."""
+        if self._closed:  # its widgets are gone
+            return
         if not finished:
             self.progress.value = session.steps_done
             self.show_message(session.status, kind=session.kind)
@@ -499,7 +506,14 @@ class HybridPanel(widgets.VBox):
         """Start a run in the background with the current settings.
 
         Returns False, and says so in the panel, if a run is in progress.
+
+        Raises
+        ------
+        ValueError
+            If the panel is closed (its run could not be seen nor stopped).
         """
+        if self._closed:
+            raise ValueError("This panel is closed: make a new one (hn.HybridPanel()) to run again.")
         if self.running:
             self.show_message("A run is in progress: press Stop first.", kind="warning")
             return False
@@ -528,18 +542,17 @@ class HybridPanel(widgets.VBox):
     def save(self, name: str | os.PathLike | None = None) -> Path:
         """Save the current picture as a PNG named ``name`` (the file-name box by default).
 
-        ``.png`` is added to a name without it.  An existing file is never
-        overwritten: a ``-1``, ``-2``, ... suffix is added.  The panel shows
-        the path written, which is also returned.
+        The name is taken as a person means it
+        (:func:`hybridnb.imaging.output.typed_path`): ``.png`` is added to a
+        name without it, a folder (``sub/``, ``..``, ``~``) gets
+        ``hybrid.png`` inside it, ``~/`` is the home folder.  An existing
+        file is never overwritten: a ``-1``, ``-2``, ... suffix is added.
+        The panel shows the path written, which is also returned.
         """
         if self.result is None:
             raise ValueError("Nothing to save yet: press Run first.")
-        name = self.filename.value if name is None else name
-        if not str(name).strip():
-            raise ValueError("Type a file name first.")
-        path = Path(str(name).strip()).expanduser()
-        if path.suffix.lower() != ".png":
-            path = path.with_name(path.name + ".png")
+        path = typed_path(self.filename.value if name is None else os.fspath(name))
+        check_output(path, beside=True)  # a plain message for a missing folder, a device, a name too long
         path = save_image(self.result, path, overwrite=False, beside=True).resolve()
         self.show_message(f"Saved {path}", kind="ok")
         return path
@@ -577,7 +590,9 @@ class HybridPanel(widgets.VBox):
         )
 
     def redraw(self) -> None:
-        """Render the live view into :attr:`figure` now."""
+        """Render the live view into :attr:`figure` now (nothing once the panel is closed)."""
+        if getattr(self, "_closed", False):
+            return
         with self._draw_lock:
             started = time.monotonic()
             self.figure.value = figure_to_png(self.make_figure(), dpi=90, tight=False)
@@ -596,8 +611,10 @@ class HybridPanel(widgets.VBox):
         :attr:`result`, :attr:`history` and :attr:`model` stay readable.
         Closing twice does nothing more.
         """
-        self.session.stop()
-        self.session.join(timeout=5)
+        session = getattr(self, "session", None)  # None: a panel whose making failed (ipywidgets closes it)
+        if session is not None:
+            session.stop()
+            session.join(timeout=self.close_timeout)  # the run stops within a chunk of the compiled loop
         if getattr(self, "_closed", True):
             return
         self._closed = True
@@ -637,7 +654,7 @@ class HybridPanel(widgets.VBox):
             load_image(source, size=THUMBNAIL)
             label = f"{side} picture"
         else:
-            path = Path(source).expanduser()
+            path = Path(os.path.expanduser(os.fspath(source)))  # "~draft.png" is a file, not a missing user
             load_image(path, size=THUMBNAIL)
             source, label = path, f"file: {path.name}"
         self._sources[label] = source

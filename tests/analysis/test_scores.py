@@ -39,3 +39,22 @@ def test_pareto_front_and_coverage():
     assert sorted(pareto_front(pts).tolist()) == [0, 1, 2, 4]
     assert uncovered(pts, pts).tolist() == []
     assert uncovered(np.array([[0.7, 0.1]]), pts).tolist() == [0]
+
+
+@pytest.mark.parametrize(("side", "factor"), [(64, 8), (87, 8), (40, 4)])
+def test_scores_state_the_smallest_picture_they_take(side, factor):
+    pictures = [np.full((side, side, 3), 0.5)] * 3
+    smallest = 11 * factor
+    with pytest.raises(ValueError, match=rf"at least {smallest} x {smallest} pixels .* got {side} x {side}$"):
+        hn.hybrid_scores(*pictures, far_factor=factor)
+    big = [np.full((smallest, smallest, 3), 0.5)] * 3
+    assert hn.hybrid_scores(*big, far_factor=factor).near == 1.0
+
+
+@pytest.mark.parametrize("bad", [float("inf"), float("nan"), "3", None, -1.0])
+def test_documented_value_errors_are_value_errors(bad):
+    img = np.full((32, 32, 3), 0.5)
+    with pytest.raises(ValueError, match="sigma must be"):
+        hn.ssim(img, img, sigma=bad)
+    with pytest.raises(ValueError, match="width must be"):
+        hn.simulate_viewing(img, 1.0, width=bad)

@@ -181,9 +181,9 @@ def test_a_failing_disk_is_one_line_and_keeps_the_old_file(tmp_path, capsys, mon
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(files_module.os, "replace", full_disk)
-    assert cli.main(["-o", str(out), "--force", *FAST]) == cli.EXIT_USAGE
+    assert cli.main(["-o", str(out), "--force", *FAST]) == cli.EXIT_FAILURE  # not bad input: the save failed
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "No space left" in err[0]
+    assert len(err) == 1 and "could not save the picture" in err[0] and "No space left" in err[0]
     assert out.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["h.png"]
 
 
