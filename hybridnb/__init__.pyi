@@ -43,7 +43,7 @@ from .optimize.settings import ARTICLE, RunSettings
 from .analysis.fronts import sweep_classic, sweep_perceptual
 from .analysis.scores import HybridScores, PerceptionCurve, hybrid_scores, perception_curve, ssim
 
-# ui: figures, live views, the training session, the panel
+# ui: figures, live views, the training session, the panel, many hybrids at once
 from .ui.live import LiveFigure, LiveTraining
 from .ui.panel import HybridPanel
 from .ui.plots import (
@@ -55,6 +55,7 @@ from .ui.plots import (
     training_figure,
 )
 from .ui.session import TrainingSession
+from .ui.batch.jobs import batch
 from .ui.startup import quiet_tensorflow
 
 # teaching: test patterns and timings for the notebooks
