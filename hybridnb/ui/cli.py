@@ -74,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
             "gradient descent in TensorFlow (sharp match to NEAR, linear-light blurred match to FAR). "
             "With no pictures, runs the article's experiment on the default sample pair."
         ),
-        epilog="NEAR and FAR are picture files or names of bundled samples: astronaut, camera, cat, coffee, hopper.",
+        epilog="NEAR and FAR are picture files or names of bundled samples: astronaut, camera, cat, coffee, hopper. "
+        "Many hybrids from a spec: hybridnb batch SPEC -o DIR (see hybridnb batch --help).",
     )
     p.add_argument("near", nargs="?", metavar="NEAR", help="picture seen up close")
     p.add_argument("far", nargs="?", metavar="FAR", help="picture seen from afar")
@@ -254,9 +255,15 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``hybridnb`` and ``python -m hybridnb``."""
+    """Entry point of ``hybridnb`` and ``python -m hybridnb``; ``hybridnb batch`` goes to :mod:`.batch.command`."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = run
+    if argv[:1] == ["batch"]:
+        from .batch.command import run as command
+
+        argv = argv[1:]
     try:
-        return run(argv)
+        return command(argv)
     except UsageError as error:
         print(f"hybridnb: error: {error}", file=sys.stderr)
         return EXIT_USAGE
