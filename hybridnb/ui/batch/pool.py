@@ -122,10 +122,8 @@ class DaskPool:
         count = len(info.get("workers", {}))
         self.slots = max(2, 2 * sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
         where = "a local Dask cluster" if self.cluster is not None else f"the Dask cluster at {scheduler}"
-        self.description = (
-            f"{where} of {count} worker{'s' * (count != 1)}, TensorFlow on {self.threads} "
-            f"thread{'s' * (self.threads != 1)} each"
-        )
+        tf = f"TensorFlow on {self.threads} thread{'s' * (self.threads != 1)}{' each' * (count != 1)}"
+        self.description = f"{where} of {count} worker{'s' * (count != 1)} ({tf})"
         self.dashboard = self.client.dashboard_link if info.get("services", {}).get("dashboard") else None
 
     def _check_workers(self) -> None:
