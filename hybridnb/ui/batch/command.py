@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     run.add_argument(
         "--scheduler", metavar="ADDRESS", default=None,
-        help="use the Dask cluster running at ADDRESS (e.g. tcp://10.0.0.5:8786); its workers need hybridnb",
+        help="use the Dask cluster running at ADDRESS (e.g. tcp://scheduler-host:8786); its workers need hybridnb",
     )  # fmt: skip
     run.add_argument(
         "--tf-threads", type=_positive_int, default=None, metavar="N",

@@ -293,6 +293,12 @@ def batch(
     KeyboardInterrupt
         After writing the manifest (the rows in flight are ``"pending"``).
 
+    Notes
+    -----
+    Dask starts its worker processes afresh ("spawn"), and each imports the
+    script that called :func:`batch`: in a script, call it under ``if
+    __name__ == "__main__":`` (notebooks and the command need nothing).
+
     Examples
     --------
     >>> import tempfile, hybridnb as hn
@@ -301,7 +307,7 @@ def batch(
     >>> table = hn.batch(rows, folder, workers=0, progress=False, size=32, steps=20)
     >>> [(r["output"], r["status"], r["steps_done"]) for r in table]
     [('0001-hopper-astronaut.png', 'done', 20), ('0002-hopper-astronaut.png', 'done', 20)]
-    >>> table[0]["loss"] > table[1]["loss"] * 0, table[0]["hash"] != table[1]["hash"]
+    >>> table[0]["loss"] < table[1]["loss"], table[0]["hash"] != table[1]["hash"]
     (True, True)
     """
     spec = Path(rows) if isinstance(rows, (str, os.PathLike)) else None
@@ -330,25 +336,29 @@ def batch(
             return ledger.rows()
         pool = open_pool(workers, scheduler, threads)
         try:
-            show.say(
-                f"making them on {pool.description}" + (f"; dashboard: {pool.dashboard}" if pool.dashboard else "")
-            )
+            show.say(f"making them on {pool.description}"
+                     + (f"; dashboard: {pool.dashboard}" if pool.dashboard else ""))  # fmt: skip
             show.start(len(todo))
-            by_number = {p.row.number: p for p in todo}
-            for number, result in pool.run(_tasks(todo, ledger, show)):
-                record = _finish(folder, by_number[number], result)
-                ledger.records[number] = record
-                show.advance(record["status"] == FAILED)
-                if record["status"] == FAILED:
-                    show.row_failed(number, record["error"])
-                ledger.write()
-                if on_row is not None:
-                    on_row(dict(record))
+            _make(pool, todo, folder, ledger, show, on_row)
         finally:
             show.close()
             ledger.write(force=True)
             pool.close()
     return ledger.rows()
+
+
+def _make(pool, todo: list[Planned], folder: Path, ledger: Ledger, show: Progress, on_row) -> None:
+    """Run the rows to make in ``pool``, saving each finished row's PNG and record as it comes."""
+    by_number = {p.row.number: p for p in todo}
+    for number, result in pool.run(_tasks(todo, ledger, show)):
+        record = _finish(folder, by_number[number], result)
+        ledger.records[number] = record
+        show.advance(record["status"] == FAILED)
+        if record["status"] == FAILED:
+            show.row_failed(number, record["error"])
+        ledger.write()
+        if on_row is not None:
+            on_row(dict(record))
 
 
 def _tasks(todo: list[Planned], ledger: Ledger, show: Progress) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -91,7 +91,11 @@ class DaskPool:
     """
 
     def __init__(self, workers: int | None = None, scheduler: str | None = None, threads: int | None = None) -> None:
-        from distributed import Client, LocalCluster
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise ValueError("running rows on Dask needs dask.distributed: pip install distributed "
+                             "(or make them in this process: workers=0, --workers 0)") from None  # fmt: skip
 
         self.cluster = None
         with warnings.catch_warnings():  # "port 8787 is in use": the dashboard's real address is printed

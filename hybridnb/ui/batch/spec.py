@@ -33,6 +33,7 @@ import csv
 import dataclasses
 import difflib
 import hashlib
+import io
 import json
 import os
 import re
@@ -164,7 +165,7 @@ def _json_rows(text: str, path: Path) -> list[dict[str, Any]]:
 def _csv_rows(text: str, path: Path) -> list[dict[str, Any]]:
     first = text.splitlines()[0] if text.strip() else ""
     delimiter = max(",;\t", key=first.count) if first else ","
-    reader = csv.reader(text.splitlines(), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # quoted cells may hold line ends
     try:
         lines = [(reader.line_num, cells) for cells in reader]
     except csv.Error as error:
@@ -240,7 +241,7 @@ def parse_parameter(name: str, value: Any, flags: Mapping[str, argparse.Action] 
     text = value.strip() if isinstance(value, str) else str(value)
     try:
         if name == CUTOFF:
-            return check_number("a cut-off", _float(text), positive=True)
+            return check_number(CUTOFF, _float(text), positive=True)
         flag = (flags if flags is not None else _command_flags()).get(name)
         if flag is not None:
             parsed = flag.type(text) if flag.type is not None else text

@@ -61,7 +61,7 @@ def cluster():
     """A running cluster, its worker in this process (whose TensorFlow is loaded already)."""
     with distributed.LocalCluster(
         n_workers=1, threads_per_worker=1, processes=False, protocol="tcp://", host="127.0.0.1",
-        dashboard_address=None, silence_logs=40,
+        dashboard_address=":0", silence_logs=40,
     ) as local, distributed.Client(local, set_as_default=False) as client:  # fmt: skip
         yield local, client
 

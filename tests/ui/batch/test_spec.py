@@ -14,15 +14,17 @@ from hybridnb.ui.batch.spec import SpecError, make_rows, read_spec, row_hash, se
 def test_csv_as_spreadsheets_save_it(tmp_path):
     path = tmp_path / "spec.csv"
     # Excel's "CSV UTF-8" has a byte-order mark; European locales separate with ';'; CRLF line ends
-    path.write_bytes("\ufeffNear;Far;Kernel-Size;note\r\nhopper;cat;9;Ann's pair\r\n;;;\r\ncat;coffee;;x;\r\n".encode())
+    path.write_bytes(
+        '\ufeffNear;Far;Kernel-Size;note\r\nhopper;cat;9;"Ann\'s\npair"\r\n;;;\r\ncat;coffee;;x;\r\n'.encode()
+    )
     rows = read_spec(path)
     assert rows == [
-        {"Near": "hopper", "Far": "cat", "Kernel-Size": "9", "note": "Ann's pair"},
+        {"Near": "hopper", "Far": "cat", "Kernel-Size": "9", "note": "Ann's\npair"},  # a quoted cell of two lines
         {"Near": "cat", "Far": "coffee", "Kernel-Size": "", "note": "x"},
     ]
     made = make_rows(rows)
     assert [r.settings.kernel_size for r in made] == [9, hn.ARTICLE.kernel_size]
-    assert made[0].extra == {"note": "Ann's pair"} and made[0].near == "hopper"
+    assert made[0].extra == {"note": "Ann's\npair"} and made[0].near == "hopper"
 
 
 def test_json_lines_and_json_array(tmp_path):
