@@ -53,6 +53,7 @@ RESULTS = (
     "out_of_range",
     "seconds",  # training alone, as the command line reports it
     "row_seconds",  # the whole row where it ran: decoding, training, scores, PNG
+    "cpu_seconds",  # CPU time of the worker's process during the row, all its threads
     "traces",  # new TensorFlow traces the row needed (0 once a worker has made one of its kind)
     "worker",  # host:pid
     "threads",  # TensorFlow's threads in that worker process (empty: the batch's own process)
