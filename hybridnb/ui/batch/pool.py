@@ -132,7 +132,10 @@ class DaskPool:
 
     def _check_workers(self) -> None:
         if not self.client.scheduler_info().get("workers"):
-            self.client.wait_for_workers(1, timeout=60)
+            try:
+                self.client.wait_for_workers(1, timeout=60)
+            except Exception:
+                raise ValueError("the Dask cluster has no workers (waited 60 s): start some") from None
         try:
             versions = set(self.client.run(_hybridnb_version).values())
         except Exception as error:
