@@ -47,7 +47,7 @@ from .optimize.viewer import ViewerLoss
 from .analysis.fronts import sweep_classic, sweep_perceptual, sweep_viewer
 from .analysis.scores import HybridScores, PerceptionCurve, hybrid_scores, perception_curve, ssim
 
-# ui: figures, live views, the training session, the panel
+# ui: figures, live views, the training session, the panel, many hybrids at once
 from .ui.live import LiveFigure, LiveTraining
 from .ui.panel import HybridPanel
 from .ui.plots import (
@@ -59,6 +59,7 @@ from .ui.plots import (
     training_figure,
 )
 from .ui.session import TrainingSession
+from .ui.batch.jobs import batch
 from .ui.startup import quiet_tensorflow
 
 # teaching: test patterns and timings for the notebooks

@@ -28,6 +28,10 @@ from .memory import check_model_memory
 #: (the default); ``"article"``, the article's loss and steps.
 METHODS = ("viewer", "article")
 
+#: The fields of :class:`RunSettings` that only one method uses.
+ARTICLE_ONLY = ("kernel_size", "sigma", "optimizer", "target_loss")
+VIEWER_ONLY = ("crossover", "near_distance", "far_distance", "space")
+
 #: Adam's step size for the viewer's loss, in logit units (``bench/quality``:
 #: 0.01, 0.03 and 0.1 reach the same loss within 1 % in 300 steps).
 VIEWER_LR = 0.03

@@ -84,11 +84,6 @@ def _number(minimum: float, strict: bool):
     return parse
 
 
-#: Options that belong to one method only (the parser's ``dest`` names).
-ARTICLE_ONLY = ("kernel_size", "sigma", "optimizer", "target_loss")
-VIEWER_ONLY = ("crossover", "near_distance", "far_distance", "space")
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The command's options; their defaults come from :data:`hybridnb.optimize.settings.VIEWER` and ``ARTICLE``."""
     from ..optimize.settings import ARTICLE, DEFAULT_LR, FIT_LR, METHODS, VIEWER, VIEWER_LR
@@ -107,7 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=(
             "NEAR and FAR are picture files or names of bundled samples: astronaut, camera, cat, coffee, hopper "
             "(write ./cat for a file named cat). OUT may end in .png (the default), .tif, .webp or .bmp, or in "
-            ".jpg or .gif, which lose detail. Ctrl-C saves the picture reached so far."
+            ".jpg or .gif, which lose detail. Ctrl-C saves the picture reached so far. "
+            "Many hybrids from a spec: hybridnb batch SPEC -o DIR (see hybridnb batch --help)."
         ),
     )
     p.add_argument("near", nargs="?", metavar="NEAR", help="picture seen up close")
@@ -233,7 +229,7 @@ def settings_from(args: argparse.Namespace):
         For an option of the other method, ``--target-loss`` without
         ``--optimizer fit``, or a value the settings refuse (named as the option).
     """
-    from ..optimize.settings import ARTICLE, VIEWER, RunSettings
+    from ..optimize.settings import ARTICLE, ARTICLE_ONLY, VIEWER, VIEWER_ONLY, RunSettings
 
     given = {name: value for name, value in vars(args).items() if value is not None}
     other = ARTICLE_ONLY if args.method == "viewer" else VIEWER_ONLY
@@ -446,10 +442,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     Bad input is one line on stderr and status 2; a picture that cannot be
     saved is one line and status 1; an interrupt before the first step is
     one line and ``128 + signal``.  Whatever happens to stdout and stderr,
-    the status tells what happened to the picture.
+    the status tells what happened to the picture.  ``hybridnb batch ...``
+    goes to :mod:`hybridnb.ui.batch.command`, which handles its own signals.
     """
     ensure_standard_streams()
     err = Tolerant(sys.stderr)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["batch"]:
+        from .batch.command import run as batch
+
+        try:
+            return batch(argv[1:])
+        except UsageError as error:
+            err.write(f"hybridnb: error: {error}\n")
+            return EXIT_USAGE
     with Interrupts() as interrupts:
         try:
             return run(argv, interrupts)
