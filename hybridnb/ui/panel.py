@@ -278,7 +278,7 @@ class HybridPanel(widgets.VBox):
     >>> panel.join(timeout=120)
     True
     >>> panel.progress.value == panel.progress.max, panel.history[-1].step, panel.result.shape
-    (True, 19, (32, 32, 3))
+    (True, 20, (32, 32, 3))
     """
 
     #: Seconds between redraws of the live view while training; the wait is
@@ -429,8 +429,8 @@ class HybridPanel(widgets.VBox):
         except Exception as error:  # drawing must not hide the outcome
             status, kind = f"{status} (the view could not be drawn: {error})", "error"
         self.progress.bar_style = _BAR_STYLES[session.kind]
-        if session.kind == "ok":
-            self.progress.value = self.progress.max  # full only once the final view is in
+        # full only once the final view is in; a stopped run shows the step its picture reached
+        self.progress.value = self.progress.max if session.kind == "ok" else session.steps_done
         self.show_message(status, kind=kind)
         self.run_button.disabled = False
         self.stop_button.disabled = True

@@ -52,7 +52,9 @@ class TrainingSession:
     Attributes
     ----------
     history : list of LossRecord
-        The losses of the current (or last) run, at its report steps.
+        The losses of the current (or last) run, at its report steps, and of
+        its final picture at the step it ended on (after ``steps`` updates
+        when it completes, as the status says).
     result : ndarray or None
         The latest picture, float (H, W, 3) in [0, 1].
     run : HybridRun or None
@@ -71,8 +73,8 @@ class TrainingSession:
     >>> near, far = hn.load_image("hopper", 32), hn.load_image("astronaut", 32)
     >>> session.start(near, far, hn.ARTICLE.for_size(32))
     True
-    >>> session.join(timeout=120), session.kind, session.history[-1].step
-    (True, 'ok', 199)
+    >>> session.join(timeout=120), session.kind, session.history[-1].step, session.steps_done
+    (True, 'ok', 200, 200)
     """
 
     def __init__(self, on_update: Callable[[TrainingSession, bool], None] | None = None) -> None:
@@ -145,7 +147,7 @@ class TrainingSession:
         started = time.monotonic()
         try:
             final = run.run(self._on_report, every=report_period(s.steps))
-            self.result = final.image
+            self._record_final(run, final)
             seconds = time.monotonic() - started
             if self._stop.is_set() and run.model.steps < s.steps:
                 self.status, self.kind = f"Stopped at step {run.model.steps} of {s.steps} ({seconds:.1f} s)", "warning"
@@ -160,6 +162,19 @@ class TrainingSession:
             self.status, self.kind = describe(error) + kept, "error"
         finally:
             self._notify(True)
+
+    def _record_final(self, run: HybridRun, final: Report) -> None:
+        """Record the final picture's losses at its step, ``model.steps``.
+
+        The article's loop reports each report step's picture *before* that
+        step's update (``199`` is the picture after 199 updates) and then
+        applies the last update: without this record a 200-step run would
+        end its history at step 199, under a picture of 200 steps.
+        """
+        steps = run.model.steps
+        if not self.history or self.history[-1].step != steps:
+            self.history.append(LossRecord.from_report(steps, final))
+        self.result, self.steps_done = final.image, steps
 
     def _on_report(self, step: int, report: Report) -> bool:
         self.history.append(LossRecord.from_report(step, report))

@@ -211,11 +211,13 @@ def test_live_training_updates_one_output_in_place(monkeypatch):
     model = hn.HybridModel(16, 16, 5, 1.0)
     monitor = hn.LiveTraining(LiveFigure(min_interval=0.0), far=lambda im: hn.shrink_linear(im, 4))
     last = model.train(10, 2, 0.3, img_precise=near, img_blurred=far, m_precise=0.1, callback=monitor, verbose=False)
-    monitor.finish()
     assert [r.step for r in monitor.history] == [1, 3, 5, 7, 9]
     assert monitor.history[-1].loss == pytest.approx(last.loss)
     assert np.array_equal(monitor.image, last.image)
-    assert len(shown) == 1 and monitor.live._handle.updates == 5
+    monitor.finish(model.steps, model.run(near, far, m_precise=0.1))  # the picture after the 10th update
+    assert monitor.history[-1].step == 10 and np.array_equal(monitor.image, model.image())
+    assert "step 10" in monitor.figure().axes[1].get_title()
+    assert len(shown) == 1 and monitor.live._handle.updates == 6
     assert len(monitor.figure().axes) == 3
 
 

@@ -73,7 +73,11 @@ def test_a_run_fills_history_progress_and_result(finished):
     assert panel.progress.bar_style == "success"
     assert all(isinstance(r, LossRecord) for r in panel.history)
     recorded = [r.step for r in panel.history]
-    assert recorded == list(range(report_period(steps) - 1, steps, report_period(steps)))
+    # each report step's picture before its update, then the final picture after all the steps
+    assert recorded == [*range(report_period(steps) - 1, steps, report_period(steps)), steps]
+    final = panel.model.run(panel.picture("near"), panel.picture("far"), 0.1, 1.0)
+    assert panel.history[-1].loss == pytest.approx(final.loss) and panel.model.steps == steps
+    assert f"Done: {steps} steps" in panel.message.value
     assert panel.history[-1].loss < panel.history[0].loss
     assert panel.result.shape == (SIZE, SIZE, 3) and np.issubdtype(panel.result.dtype, np.floating)
     assert 0.0 <= panel.result.min() and panel.result.max() <= 1.0
@@ -109,6 +113,7 @@ def test_parameters_reach_the_model():
         callback=lambda step, report: records.append(LossRecord.from_report(step, report)),
         verbose=False,
     )
+    records.append(LossRecord.from_report(20, reference.run(near, far, 0.3, 0.5)))  # the final picture
     np.testing.assert_allclose(np.array(panel.history), np.array(records), rtol=1e-6)
     np.testing.assert_allclose(panel.result, reference.image(), atol=1e-6)
 
@@ -123,13 +128,16 @@ def test_stop_midway_keeps_the_picture_and_the_panel_usable():
     assert time.monotonic() - asked < 5
     assert panel.history[-1].step < 1999 and panel.progress.value < panel.progress.max
     assert panel.progress.bar_style == "warning" and "Stopped" in panel.message.value
+    # the message, the last record and the bar all say how many updates the picture has had
+    assert f"Stopped at step {panel.model.steps} " in panel.message.value
+    assert panel.history[-1].step == panel.model.steps == panel.progress.value
     np.testing.assert_array_equal(panel.result, panel.model.image())  # the picture reached is kept
     assert np.abs(panel.result - 0.5).max() > 0.05
 
     panel.controls["steps"].value = 10
     panel.run_button.click()
     assert panel.join(timeout=60)
-    assert panel.progress.value == panel.progress.max == 10 and panel.history[-1].step == 9
+    assert panel.progress.value == panel.progress.max == 10 and panel.history[-1].step == 10
     panel.close()
 
 
