@@ -120,6 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="with --optimizer fit: stop as soon as the loss is at most this (--steps is then the most steps)",
     )
+    p.add_argument(
+        "--zoom",
+        metavar="ZOOM.gif",
+        help="also write the zoom-out animation of the result (the picture shrinking until the far one "
+        "appears): an animated .gif or .webp",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument(
         "-f", "--force", action="store_true", help="replace OUT.png if it exists (without it, an existing file is kept)"
@@ -197,6 +203,11 @@ def run(argv: Sequence[str] | None = None) -> int:
         raise UsageError("give both NEAR and FAR pictures, or neither for the default pair")
     out = Path(args.output)
     _check_output(out, args.force)
+    zoom = None if args.zoom is None else Path(args.zoom)
+    if zoom is not None:
+        if zoom.suffix.lower() not in (".gif", ".webp"):
+            raise UsageError(f"--zoom {zoom}: the animation's name must end in .gif or .webp")
+        _check_output(zoom, args.force)
     if args.target_loss is not None and args.optimizer != "fit":
         raise UsageError("--target-loss needs --optimizer fit")
     settings = RunSettings(
@@ -250,6 +261,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         f"saved {out}: {job.model.steps} steps in {job.seconds:.1f} s, loss {final.loss:.6g} "
         f"(precise {final.loss_precise:.6g}, gauss {final.loss_gauss:.6g})"
     )
+    if zoom is not None:
+        written = hn.zoom_animation(job.model.image(), zoom, overwrite=args.force, beside=True)
+        note = f" ({zoom} appeared during the run)" if written != zoom else ""
+        print(f"saved {written}: the zoom-out animation{note}")
     return 0
 
 
