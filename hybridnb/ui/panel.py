@@ -6,7 +6,12 @@ in a background thread (the kernel stays free): two picture choosers (the
 bundled samples, or the user's own upload), the run's parameters
 (:data:`CONTROLS`, one entry per control), Run / Stop, a progress bar, a live
 view (loss curves, the picture up close and as seen from afar, with a
-viewing-distance slider) and Save.
+viewing-distance slider), downloads of the picture and of its zoom-out
+animation, and the ``hybridnb`` command that makes the same picture.
+
+Downloads go to the browser, not to the kernel's disk
+(:mod:`hybridnb.ui.browser`): served as a Voilà app to a class, or from a
+hosted JupyterLab, the kernel's machine is not the student's.
 
 The live view follows the one approach of :mod:`hybridnb.ui.live`: a
 :mod:`hybridnb.ui.plots` figure (object API, no pyplot) rendered to PNG and
@@ -17,7 +22,7 @@ a file that cannot be written) are shown as a readable line in the panel's
 ``message`` widget.
 
 Pure helpers come first (:func:`uploaded_file`, :func:`far_picture`,
-:func:`cell_key`), the widget last.
+:func:`cell_key`, :func:`download_name`), the widget last.
 """
 
 from __future__ import annotations
@@ -40,10 +45,13 @@ import numpy as np
 
 from ..checks import check_count
 from ..filters.viewing import shrink_linear
+from ..imaging.animation import encode_zoom
 from ..imaging.io import centre_crop, encode_image, load_image, resize, save_image
-from ..imaging.samples import DEFAULT_FAR, DEFAULT_NEAR, sample_images
+from ..imaging.samples import DEFAULT_FAR, DEFAULT_NEAR, resolve_picture, sample_images
 from ..optimize.model import OPTIMIZERS
 from ..optimize.settings import ARTICLE, RunSettings
+from .browser import CopyText, DownloadButton
+from .commands import command_line
 from .plots import figure_to_png, training_figure
 from .session import TrainingSession, describe
 
@@ -163,6 +171,22 @@ def cell_key(parent: Mapping[str, Any] | None = None) -> str | None:
     return f"code:{hashlib.sha256(code.encode()).hexdigest()[:16]}" if code else None
 
 
+def download_name(name: str, suffix: str = ".png") -> str:
+    """The file name a download gets from what the user typed: no folder, ``suffix`` added if missing.
+
+    Examples
+    --------
+    >>> download_name("results/my hybrid"), download_name("  "), download_name("a.PNG")
+    ('my hybrid.png', 'hybrid.png', 'a.PNG')
+    >>> download_name("cat.png", "-zoom.gif")
+    'cat-zoom.gif'
+    """
+    stem = Path(name.strip().replace("\\", "/")).name or "hybrid"
+    if suffix == ".png":
+        return stem if stem.lower().endswith(".png") else f"{stem}.png"
+    return f"{stem[:-4] if stem.lower().endswith('.png') else stem}{suffix}"
+
+
 def _picture_from_array(array: np.ndarray, size: int) -> np.ndarray:
     a = np.asarray(array, dtype=np.float64)
     if a.ndim != 3 or a.shape[2] != 3:
@@ -255,15 +279,29 @@ class HybridPanel(widgets.VBox):
     near_picker, far_picker : ipywidgets.Dropdown
         The pictures; uploads are added to both.
     near_upload, far_upload : ipywidgets.FileUpload
-    run_button, stop_button, save_button : ipywidgets.Button
+        Emptied once a file is taken (or refused), so they count no file.
+    run_button, stop_button : ipywidgets.Button
     progress : ipywidgets.IntProgress
-        Steps done; reaches ``max`` when a run completes (green), stays where
-        a stopped run ended (orange), turns red on an error.
+        Steps done, also written beside the bar ("170/200": one widget, so
+        the two never disagree); reaches ``max`` when a run completes
+        (green), stays where a stopped run ended (orange), turns red on an
+        error.
     distance : ipywidgets.IntSlider
         Viewing distance of the far view (how many times farther away); it
-        redraws the view, it does not retrain.
+        redraws the view, it does not retrain; the zoom-out animation goes
+        that far.
     filename : ipywidgets.Text
-        Where Save writes (relative to the notebook's folder).
+        The name downloads get (and :meth:`save`'s default).
+    download_button : hybridnb.ui.browser.DownloadButton
+        Downloads the picture as a PNG in the user's browser (enabled once a
+        run has ended).
+    zoom_button : ipywidgets.Button
+        Makes the zoom-out animation of the picture (:func:`hybridnb.zoom_animation`),
+        shows it in :attr:`zoom_view` and enables :attr:`zoom_download`.
+    zoom_view : ipywidgets.Image
+    zoom_download : hybridnb.ui.browser.DownloadButton
+    command : hybridnb.ui.browser.CopyText
+        The ``hybridnb`` command that makes the same picture, with a Copy button.
     figure : ipywidgets.Image
         The live view: loss curves, the picture up close and from afar.
     message : ipywidgets.HTML
@@ -295,6 +333,7 @@ class HybridPanel(widgets.VBox):
         self._last_draw = -float("inf")
         self._draw_seconds = 0.0
         self._sources: dict[str, Any] = dict.fromkeys(sample_images())  # a sample's name is its own source
+        self._command_names: dict[str, str] = {name: name for name in self._sources}  # label -> command-line name
         self._cache: dict[tuple[str, int], np.ndarray] = {}
 
         near_label = self._add_source("near", DEFAULT_NEAR if near is None else near)
@@ -328,16 +367,32 @@ class HybridPanel(widgets.VBox):
         }
         self.run_button = widgets.Button(description="Run", button_style="primary", icon="play")
         self.stop_button = widgets.Button(description="Stop", button_style="warning", icon="stop", disabled=True)
-        self.progress = widgets.IntProgress(value=0, min=0, max=start.steps, description="progress")
+        self.progress = widgets.IntProgress(
+            value=0, min=0, max=start.steps, description=f"0/{start.steps}", style={"description_width": "80px"}
+        )
         self.distance = widgets.IntSlider(
             value=8, min=1, max=16, description="distance ×", style=_WIDE, continuous_update=False
         )
         self.filename = widgets.Text(value="hybrid.png", description="file name", style=_WIDE)
-        self.save_button = widgets.Button(description="Save PNG", icon="save")
+        self.download_button = DownloadButton(
+            description="Download PNG", filename="hybrid.png", mime="image/png",
+            tooltip="The picture as a PNG, to your browser's downloads",
+        )  # fmt: skip
+        self.zoom_button = widgets.Button(
+            description="Zoom-out GIF", icon="film", tooltip="An animation: the picture shrinking to the distance",
+            layout=widgets.Layout(width="auto"),
+        )  # fmt: skip
+        self.zoom_view = widgets.Image(format="gif", layout=widgets.Layout(display="none", max_width="100%"))
+        self.zoom_download = DownloadButton(
+            description="Download GIF", filename="hybrid-zoom.gif", mime="image/gif",
+            tooltip="The zoom-out animation, to your browser's downloads",
+        )  # fmt: skip
+        self.command = CopyText(layout=widgets.Layout(width="100%"))
         self.figure = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="1100px"))
         self.message = widgets.HTML()
-        for name in ("run_button", "stop_button", "progress", "figure", "message", "distance"):  # for page tests
-            getattr(self, name).add_class(f"hybridnb-{name.replace('_', '-')}")
+        for name in ("run_button", "stop_button", "progress", "figure", "message", "distance", "download_button",
+                     "zoom_button", "zoom_view", "zoom_download", "command"):  # fmt: skip
+            getattr(self, name).add_class(f"hybridnb-{name.replace('_', '-')}")  # for page tests
 
     def _layout(self) -> tuple[widgets.Widget, ...]:
         pictures = widgets.HBox(
@@ -353,18 +408,29 @@ class HybridPanel(widgets.VBox):
         columns[0].append(self.controls["size"])
         parameters = widgets.HBox([widgets.VBox(column) for column in columns])
         actions = widgets.HBox([self.run_button, self.stop_button, self.progress])
-        saving = widgets.HBox([self.distance, self.filename, self.save_button])
-        return (pictures, parameters, actions, self.figure, saving, self.message)
+        viewing = widgets.HBox([self.distance, self.zoom_button, self.zoom_download])
+        keeping = widgets.HBox([self.filename, self.download_button])
+        command = widgets.HBox(
+            [widgets.HTML("the same from a terminal:", layout=widgets.Layout(flex="none")), self.command],
+            layout=widgets.Layout(align_items="center", grid_gap="8px", max_width="1100px"),
+        )
+        return (pictures, parameters, actions, self.message, self.figure, viewing, self.zoom_view, keeping, command)
 
     def _wire(self) -> None:
         self.run_button.on_click(self._on_run)
         self.stop_button.on_click(self._on_stop)
-        self.save_button.on_click(self._on_save)
+        self.zoom_button.on_click(self._on_zoom)
         self.distance.observe(self._on_distance, names="value")
         self.near_picker.observe(functools.partial(self._on_pick, "near"), names="value")
         self.far_picker.observe(functools.partial(self._on_pick, "far"), names="value")
         self.near_upload.observe(functools.partial(self._on_upload, "near"), names="value")
         self.far_upload.observe(functools.partial(self._on_upload, "far"), names="value")
+        self.filename.observe(self._on_filename, names="value")
+        for button in (self.download_button, self.zoom_download):
+            button.observe(self._on_download, names="downloads")
+        for widget in (*self.controls.values(), self.near_picker, self.far_picker):
+            widget.observe(self._on_setting, names="value")
+        self._on_filename(None)
 
     # -- callbacks: thin, never raise, never print -----------------------------
 
@@ -377,8 +443,23 @@ class HybridPanel(widgets.VBox):
         self.stop()
 
     @_reporting_errors
-    def _on_save(self, _button: widgets.Button) -> None:
-        self.save()
+    def _on_zoom(self, _button: widgets.Button) -> None:
+        self.make_zoom()
+
+    @_reporting_errors
+    def _on_filename(self, _change: dict | None) -> None:
+        self.download_button.filename = download_name(self.filename.value)
+        self.zoom_download.filename = download_name(self.filename.value, "-zoom.gif")
+        self._on_setting(None)
+
+    @_reporting_errors
+    def _on_setting(self, _change: dict | None) -> None:
+        self.command.value = self.command_line()
+
+    @_reporting_errors
+    def _on_download(self, change: dict) -> None:
+        name = change["owner"].filename
+        self.show_message(f"{name} went to your browser's downloads.", kind="ok")
 
     @_reporting_errors
     def _on_distance(self, _change: dict) -> None:
@@ -396,6 +477,7 @@ class HybridPanel(widgets.VBox):
         if upload is None:
             return
         name, content = upload
+        change["owner"].value = ()  # taken (or refused): the button counts no file any more
         try:
             load_image(content, size=THUMBNAIL)
         except (ValueError, OSError) as error:
@@ -403,6 +485,7 @@ class HybridPanel(widgets.VBox):
             raise ValueError(f"{name} cannot be used as a picture: {reason}") from None
         label = f"upload: {name}"
         self._sources[label] = content
+        self._command_names[label] = name  # the student has the file where they run the command
         self._cache = {key: value for key, value in self._cache.items() if key[0] != label}
         for picker in (self.near_picker, self.far_picker):
             if label not in picker.options:
@@ -414,11 +497,19 @@ class HybridPanel(widgets.VBox):
         self._refresh_thumbnail(side)
         self.show_message(f"Using {name} as the {side} picture.", kind="ok")
 
+    def _show_progress(self, steps: int, style: str | None = None) -> None:
+        """The bar and its "steps/total" label, in one update of one widget: they never disagree."""
+        with self.progress.hold_sync():
+            self.progress.value = steps
+            self.progress.description = f"{steps}/{self.progress.max}"
+            if style is not None:
+                self.progress.bar_style = style
+
     def _on_session_update(self, session: TrainingSession, finished: bool) -> None:
         """The session reports (from its thread): show progress, the status line and, now and then, the view."""
         if not finished:
-            self.progress.value = session.steps_done
             self.show_message(session.status, kind=session.kind)
+            self._show_progress(session.steps_done)
             wait = max(self.min_interval, self.draw_share_inverse * self._draw_seconds)
             if time.monotonic() - self._last_draw >= wait:
                 self.redraw()
@@ -426,14 +517,18 @@ class HybridPanel(widgets.VBox):
         status, kind = session.status, session.kind
         try:
             self.redraw()
+            if session.result is not None:
+                self.download_button.data = encode_image(session.result)
         except Exception as error:  # drawing must not hide the outcome
             status, kind = f"{status} (the view could not be drawn: {error})", "error"
-        self.progress.bar_style = _BAR_STYLES[session.kind]
+        self.show_message(status, kind=kind)  # the outcome first, then the full bar: never a full bar over "running"
         # full only once the final view is in; a stopped run shows the step its picture reached
-        self.progress.value = self.progress.max if session.kind == "ok" else session.steps_done
-        self.show_message(status, kind=kind)
+        self._show_progress(
+            self.progress.max if session.kind == "ok" else session.steps_done, _BAR_STYLES[session.kind]
+        )
         self.run_button.disabled = False
         self.stop_button.disabled = True
+        self.zoom_button.disabled = session.result is None
 
     # -- public actions --------------------------------------------------------
 
@@ -496,10 +591,12 @@ class HybridPanel(widgets.VBox):
             self.show_message("A run is in progress: press Stop first.", kind="warning")
             return False
         self.progress.max = settings.steps
-        self.progress.value = 0
-        self.progress.bar_style = "info"
+        self._show_progress(0, "info")
         self.run_button.disabled = True
         self.stop_button.disabled = False
+        self.zoom_button.disabled = True
+        self.download_button.data = self.zoom_download.data = b""  # of the picture that is being replaced
+        self.zoom_view.layout.display = "none"
         self.show_message(self.session.status)
         return True
 
@@ -514,11 +611,14 @@ class HybridPanel(widgets.VBox):
         return self.session.join(timeout)
 
     def save(self, name: str | os.PathLike | None = None) -> Path:
-        """Save the current picture as a PNG named ``name`` (the file-name box by default).
+        """Save the current picture as a PNG file named ``name`` on the kernel's machine.
 
-        ``.png`` is added to a name without it.  An existing file is never
-        overwritten: a ``-1``, ``-2``, ... suffix is added.  The panel shows
-        the path written, which is also returned.
+        For code: the panel's **Download PNG** button sends the picture to
+        the user's browser instead.  ``name`` is the file-name box's by
+        default; ``.png`` is added to a name without it.  An existing file is
+        never overwritten: a ``-1``, ``-2``, ... suffix is added, and the
+        panel says so.  The panel shows the path written, which is also
+        returned.
         """
         if self.result is None:
             raise ValueError("Nothing to save yet: press Run first.")
@@ -528,9 +628,44 @@ class HybridPanel(widgets.VBox):
         path = Path(str(name).strip()).expanduser()
         if path.suffix.lower() != ".png":
             path = path.with_name(path.name + ".png")
-        path = save_image(self.result, path, overwrite=False, beside=True).resolve()
-        self.show_message(f"Saved {path}", kind="ok")
-        return path
+        saved = save_image(self.result, path, overwrite=False, beside=True).resolve()
+        taken = f"{path.name} was taken, so " if saved.name != path.name else ""
+        self.show_message(f"Saved {saved}" if not taken else f"{taken}saved {saved}", kind="ok")
+        return saved
+
+    def make_zoom(self) -> bytes:
+        """Make the picture's zoom-out animation (to the viewing distance), show it, offer its download.
+
+        Returns the GIF's bytes (see :func:`hybridnb.imaging.animation.encode_zoom`).
+        """
+        if self.result is None:
+            raise ValueError("Nothing to animate yet: press Run first.")
+        factor = far_picture(self.result, int(self.distance.value))[1]
+        if factor < 2:
+            raise ValueError("Set the distance to 2 or more: the animation shrinks the picture that many times.")
+        self.show_message(f"Making the zoom-out animation (down to 1/{factor})…")
+        gif = encode_zoom(self.result, "GIF", far_factor=factor)
+        self.zoom_view.value = gif
+        self.zoom_view.layout.width = f"{self.result.shape[1]}px"  # pixel for pixel: the point of the animation
+        self.zoom_view.layout.display = ""
+        self.zoom_download.data = gif
+        self.show_message("The zoom-out animation is below; Download GIF keeps it.", kind="ok")
+        return gif
+
+    def command_line(self) -> str:
+        """The ``hybridnb`` command that makes this hybrid with the settings shown (see :attr:`command`).
+
+        Examples
+        --------
+        >>> import hybridnb as hn
+        >>> panel = hn.HybridPanel(size=16)
+        >>> panel.controls["m_precise"].value = 0.3
+        >>> panel.command_line()
+        'hybridnb -o hybrid.png --size 16 --m-precise 0.3'
+        """
+        near, far = (self._command_names.get(p.value, f"{side}.png") for side, p in
+                     (("near", self.near_picker), ("far", self.far_picker)))  # fmt: skip
+        return command_line(self.settings(), near, far, download_name(self.filename.value))
 
     def make_figure(self):
         """The live view as a matplotlib figure: loss curves, the picture near and far.
@@ -539,6 +674,7 @@ class HybridPanel(widgets.VBox):
         previews the goal: the near picture up close, the far one from afar.
         """
         distance = int(self.distance.value)
+        steps = self.session.settings.steps if self.session.settings is not None else int(self.controls["steps"].value)
         if self.result is None:
             size = int(self.controls["size"].value)
             far, factor = far_picture(self.picture("far", size), distance)
@@ -550,6 +686,7 @@ class HybridPanel(widgets.VBox):
                 far_title=f"goal from {factor}× farther: far picture",
                 far_scale=1.0 / factor,
                 figsize=(12.0, 3.6),
+                steps=steps,
             )
             loss_axes = fig.axes[0]
             loss_axes.text(0.5, 0.5, "press Run", transform=loss_axes.transAxes, ha="center", color="grey")
@@ -562,6 +699,7 @@ class HybridPanel(widgets.VBox):
             far_title=f"from {factor}× farther",
             far_scale=1.0 / factor,
             figsize=(12.0, 3.6),
+            steps=steps,
         )
 
     def redraw(self) -> None:
@@ -615,8 +753,6 @@ class HybridPanel(widgets.VBox):
 
     def _add_source(self, side: str, source: Any) -> str:
         """Register a picture given to the constructor; return its label."""
-        if isinstance(source, str) and source in self._sources:
-            return source
         if isinstance(source, np.ndarray):
             _picture_from_array(source, THUMBNAIL)  # fail early, with a clear message
             label = f"{side} array"
@@ -625,9 +761,12 @@ class HybridPanel(widgets.VBox):
             load_image(source, size=THUMBNAIL)
             label = f"{side} picture"
         else:
-            path = Path(source).expanduser()
+            path = resolve_picture(source)  # the one rule: an existing file, else a sample's name
+            if path in sample_images().values():
+                return path.stem
             load_image(path, size=THUMBNAIL)
             source, label = path, f"file: {path.name}"
+            self._command_names[label] = str(source)
         self._sources[label] = source
         return label
 

@@ -42,23 +42,28 @@ def figure_to_png(fig: Figure, dpi: int | None = None, *, tight: bool = True) ->
     return buf.getvalue()
 
 
-def plot_losses(ax, history: Sequence[LossRecord], *, log: bool = True) -> None:
+def plot_losses(ax, history: Sequence[LossRecord], *, log: bool = True, steps: int | None = None) -> None:
     """Draw the three loss curves of ``history`` on ``ax``.
+
+    The step axis starts at 0 and, with ``steps`` (the run's length), ends
+    there, so the curves grow from left to right while a run goes on (a
+    first record alone would otherwise get an axis of 8.6 to 9.4).
 
     Examples
     --------
     >>> from matplotlib.figure import Figure
     >>> ax = Figure().subplots()
-    >>> plot_losses(ax, [LossRecord(0, 3.0, 20.0, 1.0), LossRecord(1, 2.0, 15.0, 0.5)])
-    >>> len(ax.lines)
-    3
+    >>> plot_losses(ax, [LossRecord(9, 3.0, 20.0, 1.0)], steps=200)
+    >>> len(ax.lines), [float(x) for x in ax.get_xlim()]
+    (3, [0.0, 200.0])
     """
     ax.clear()
+    last = history[-1].step if history else 0
     if history:
-        steps = [r.step for r in history]
         for field, style in LOSS_STYLES.items():
-            ax.plot(steps, [getattr(r, field) for r in history], **style)
+            ax.plot([r.step for r in history], [getattr(r, field) for r in history], **style)
         ax.legend(loc="best", fontsize="small")  # the precise curve often runs along the top
+    ax.set_xlim(0, max(steps or 0, last) or 1)
     if log:
         ax.set_yscale("log")
     ax.set_xlabel("step")
@@ -118,6 +123,7 @@ def training_figure(
     far_title: str = "from afar",
     far_scale: float = 1.0,
     image_title: str | None = None,
+    steps: int | None = None,
 ) -> Figure:
     """Loss curves beside the current picture (and its view from afar).
 
@@ -136,6 +142,8 @@ def training_figure(
         Size of the far view relative to its panel (see :func:`show_image`).
     image_title : str, optional
         Title of the current picture; ``"step N: up close"`` by default.
+    steps : int, optional
+        The run's length: the end of the step axis (see :func:`plot_losses`).
 
     Returns
     -------
@@ -152,7 +160,7 @@ def training_figure(
     fig = Figure(figsize=figsize or (4.2 * panels, 3.6), layout="constrained")
     widths = [1.4, 1.0, 1.0][:panels]
     axes = fig.subplots(1, panels, width_ratios=widths)
-    plot_losses(axes[0], history)
+    plot_losses(axes[0], history, steps=steps)
     step = history[-1].step if history else 0
     show_image(axes[1], image, f"step {step}: up close" if image_title is None else image_title)
     if far_image is not None:

@@ -61,7 +61,8 @@ class TrainingSession:
         The current (or last) run; its ``model`` holds the picture.
     settings : RunSettings or None
     steps_done : int
-        Updates behind the latest report's picture.
+        Updates behind the latest report's picture (a view shows the count:
+        the status line does not repeat it while running).
     status, kind : str
         One line saying how the run stands, and its kind: ``"info"``
         (running), ``"ok"`` (done), ``"warning"`` (stopped) or ``"error"``.
@@ -181,8 +182,10 @@ class TrainingSession:
         if np.all(np.isfinite(report.image)):
             self.result = report.image
         self.steps_done = step
-        total = self.settings.steps
-        self.status, self.kind = f"Step {self.steps_done} of {total}: loss {report.loss:.4g}", "info"
+        self.status = (
+            f"Running: loss {report.loss:.4g} (precise {report.loss_precise:.4g}, gauss {report.loss_gauss:.4g})"
+        )
+        self.kind = "info"
         self._notify(False)
         return self._stop.is_set()
 

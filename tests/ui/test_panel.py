@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import time
 from datetime import datetime, timezone
 
@@ -177,6 +178,7 @@ def test_a_bad_upload_shows_a_message_and_changes_nothing():
     assert "notes.txt" in panel.message.value and ERROR_COLOUR in panel.message.value
     assert "cannot be used as a picture" in panel.message.value and "BytesIO" not in panel.message.value
     assert panel.near_picker.options == options and panel.near_picker.value == hn.DEFAULT_NEAR
+    assert panel.near_upload.value == ()  # the button counts no file: "own picture (0)", not "(1)"
 
 
 def test_an_upload_becomes_a_choice_for_both_pictures():
@@ -187,6 +189,8 @@ def test_an_upload_becomes_a_choice_for_both_pictures():
     assert "upload: my coffee.png" in panel.near_picker.options
     assert panel.near_picker.value == hn.DEFAULT_NEAR
     np.testing.assert_array_equal(panel.picture("far"), hn.load_image(content, SIZE))
+    assert panel.far_upload.value == ()
+    assert panel.command.value.startswith("hybridnb hopper 'my coffee.png' -o hybrid.png")
 
 
 def test_a_diverging_run_shows_a_message_and_keeps_the_last_picture(monkeypatch):
@@ -209,27 +213,83 @@ def test_a_diverging_run_shows_a_message_and_keeps_the_last_picture(monkeypatch)
 def test_save_never_overwrites_and_says_where(finished, tmp_path):
     panel, _ = finished
     panel.filename.value = str(tmp_path / "hybrid.png")
-    panel.save_button.click()
+    assert panel.save() == tmp_path / "hybrid.png"
+    assert panel.message.value.count("hybrid") == 1  # "Saved <path>", nothing about a taken name
     first = (tmp_path / "hybrid.png").read_bytes()
-    panel.save_button.click()
-    assert (tmp_path / "hybrid-1.png").exists() and (tmp_path / "hybrid.png").read_bytes() == first
-    assert str(tmp_path / "hybrid-1.png") in panel.message.value
+    assert panel.save() == tmp_path / "hybrid-1.png"
+    assert (tmp_path / "hybrid.png").read_bytes() == first
+    assert "hybrid.png was taken, so saved " + str(tmp_path / "hybrid-1.png") in panel.message.value
     np.testing.assert_allclose(hn.load_image(tmp_path / "hybrid-1.png", size=None), panel.result, atol=0.5 / 255 + 1e-6)
 
-    panel.filename.value = str(tmp_path / "plain")
-    panel.save_button.click()
-    assert (tmp_path / "plain.png").exists()
-
-    panel.filename.value = str(tmp_path / "missing" / "h.png")
-    panel.save_button.click()
-    assert ERROR_COLOUR in panel.message.value and not (tmp_path / "missing").exists()
+    assert panel.save(tmp_path / "plain") == tmp_path / "plain.png"
+    with pytest.raises(OSError):
+        panel.save(tmp_path / "missing" / "h.png")
+    assert not (tmp_path / "missing").exists()
 
 
 def test_save_before_a_run_says_there_is_nothing(tmp_path):
     panel = hn.HybridPanel(size=SIZE)
-    panel.filename.value = str(tmp_path / "h.png")
-    panel.save_button.click()
-    assert "Nothing to save" in panel.message.value and not list(tmp_path.iterdir())
+    with pytest.raises(ValueError, match="Nothing to save"):
+        panel.save(tmp_path / "h.png")
+    assert not list(tmp_path.iterdir())
+    assert panel.download_button.data == b"" and panel.zoom_button.disabled is False
+    panel.zoom_button.click()
+    assert "Nothing to animate" in panel.message.value and ERROR_COLOUR in panel.message.value
+
+
+def test_download_holds_the_picture_as_a_png_named_by_the_box(finished):
+    """Download PNG (a button in the browser) gets the finished picture's PNG; the box names it."""
+    panel, _ = finished
+    data = panel.download_button.data
+    assert data[:4] == b"\x89PNG" and panel.download_button.mime == "image/png"
+    np.testing.assert_allclose(hn.load_image(data, size=None), panel.result, atol=0.5 / 255 + 1e-6)
+    panel.filename.value = "results/my cat"
+    assert panel.download_button.filename == "my cat.png"
+    assert panel.zoom_download.filename == "my cat-zoom.gif"
+    panel.download_button.downloads += 1  # what the page does after handing the file to the browser
+    assert "my cat.png went to your browser&#x27;s downloads" in panel.message.value
+    panel.filename.value = "hybrid.png"
+
+
+def test_zoom_button_shows_the_animation_to_the_viewing_distance_and_offers_it(finished):
+    from PIL import Image
+
+    panel, _ = finished
+    panel.distance.value = 4
+    panel.zoom_button.click()
+    gif = panel.zoom_view.value
+    assert gif[:3] == b"GIF" and panel.zoom_download.data == gif and panel.zoom_view.layout.display == ""
+    heights = []
+    with Image.open(io.BytesIO(gif)) as animation:
+        for k in range(animation.n_frames):
+            animation.seek(k)
+            rows = np.nonzero(np.any(np.asarray(animation.convert("RGB")) != 255, axis=-1))[0]
+            heights.append(rows.max() - rows.min() + 1)
+    assert heights[0] == SIZE and min(heights) == SIZE // 4  # from the picture down to a quarter of its side
+    assert "zoom-out animation" in panel.message.value
+
+
+def test_the_command_line_follows_the_controls_and_makes_the_same_settings(finished):
+    import shlex
+
+    from hybridnb.ui.cli import build_parser
+
+    panel, _ = finished
+    panel.far_picker.value = "cat"
+    panel.controls["m_precise"].value = 0.3
+    command = panel.command.value
+    assert command == panel.command_line() and command.startswith("hybridnb hopper cat -o hybrid.png")
+    args = build_parser().parse_args(shlex.split(command)[1:])
+    assert (args.near, args.far, args.m_precise, args.kernel_size, args.steps) == ("hopper", "cat", 0.3, 7, 30)
+    panel.far_picker.value = hn.DEFAULT_FAR
+    panel.controls["m_precise"].value = 0.1
+
+
+def test_the_bar_says_the_steps_and_the_first_view_starts_at_step_0(finished):
+    panel, _ = finished
+    assert panel.progress.description == f"{panel.progress.max}/{panel.progress.max}"
+    loss_axes = panel.make_figure().axes[0]
+    assert [float(x) for x in loss_axes.get_xlim()] == [0.0, float(panel.controls["steps"].value)]
 
 
 def test_viewing_distance_redraws_without_training(finished):
@@ -263,6 +323,8 @@ def test_pictures_can_be_given_as_files_or_arrays(tmp_path):
     far_array = hn.load_image(hn.sample_images()["coffee"], 48)
     panel = hn.HybridPanel(size=SIZE, near=near_file, far=far_array)
     assert (panel.near_picker.value, panel.far_picker.value) == ("file: mine.png", "far array")
+    assert panel.command_line().startswith(f"hybridnb {near_file} far.png -o")
+    assert hn.HybridPanel(size=SIZE, near="cat").near_picker.value == "cat"  # a sample's name, as load_image
     np.testing.assert_array_equal(panel.picture("near"), hn.load_image(near_file, SIZE))
     assert panel.picture("far").shape == (SIZE, SIZE, 3)
     with pytest.raises(FileNotFoundError):
