@@ -71,7 +71,9 @@ def plot_losses(ax, history: Sequence[LossRecord], *, log: bool = True, steps: i
     ax.grid(True, which="both", alpha=0.3)
 
 
-def show_image(ax, image: np.ndarray | None, title: str = "", *, scale: float = 1.0) -> None:
+def show_image(
+    ax, image: np.ndarray | None, title: str = "", *, scale: float = 1.0, interpolation: str | None = None
+) -> None:
     """Show a float (H, W, 3) picture on ``ax`` without axes.
 
     Parameters
@@ -83,6 +85,11 @@ def show_image(ax, image: np.ndarray | None, title: str = "", *, scale: float = 
         Fraction of the axes the picture fills, centred (1 fills it).  A
         picture shrunk ``n`` times and drawn at ``scale=1/n`` looks as small
         as it would from ``n`` times farther away, instead of blown up.
+    interpolation : str, optional
+        Matplotlib's resampling; by default ``"lanczos"`` (smooth) for
+        pictures drawn larger than 64 pixels and ``"nearest"`` (each pixel a
+        square) for smaller ones.  Pass ``"lanczos"`` to enlarge a view from
+        afar smoothly, as the eye would see it.
 
     Examples
     --------
@@ -100,7 +107,8 @@ def show_image(ax, image: np.ndarray | None, title: str = "", *, scale: float = 
         raise ValueError(f"scale must be in (0, 1], got {scale!r}")
     ax.clear()
     if image is not None:
-        interpolation = "lanczos" if image.shape[0] * scale > 64 else "nearest"
+        if interpolation is None:
+            interpolation = "lanczos" if image.shape[0] * scale > 64 else "nearest"
         extent = None
         if scale < 1.0:
             lo, hi = 0.5 - scale / 2, 0.5 + scale / 2
@@ -173,7 +181,9 @@ def training_figure(
 # --- beyond the article: comparison grid, fronts, perception ------
 
 
-def comparison_figure(grid, *, far_factor: int = 8, title: str = "", cell_inches: float = 3.2) -> Figure:
+def comparison_figure(
+    grid, *, far_factor: int = 8, title: str = "", cell_inches: float = 3.2, table: bool = True
+) -> Figure:
     """The article's comparison: each result full size and from afar, losses in a table.
 
     Parameters
@@ -186,6 +196,9 @@ def comparison_figure(grid, *, far_factor: int = 8, title: str = "", cell_inches
         and again enlarged beside it.
     title : str, optional
     cell_inches : float, optional
+    table : bool, optional
+        Draw the losses in a table under the pictures (a notebook may rather
+        show them as a Markdown table, in the page's own font).
 
     Returns
     -------
@@ -204,8 +217,8 @@ def comparison_figure(grid, *, far_factor: int = 8, title: str = "", cell_inches
     from ..filters.viewing import shrink_linear
 
     n = len(grid.images)
-    fig = Figure(figsize=(cell_inches * n, cell_inches * 1.9 + 0.9), layout="constrained")
-    gs = fig.add_gridspec(3, n, height_ratios=[1.0, 0.9, 0.3])
+    fig = Figure(figsize=(cell_inches * n, cell_inches * 1.9 + (0.9 if table else 0.3)), layout="constrained")
+    gs = fig.add_gridspec(3 if table else 2, n, height_ratios=[1.0, 0.9, 0.3][: 3 if table else 2])
     for i, image in enumerate(grid.images):
         show_image(fig.add_subplot(gs[0, i]), image, grid.label(i).replace(", ", "\n"))
         far = shrink_linear(image, far_factor)
@@ -213,6 +226,10 @@ def comparison_figure(grid, *, far_factor: int = 8, title: str = "", cell_inches
         ax.imshow(np.clip(far, 0, 1), interpolation="lanczos")
         ax.set_title(f"from afar ({far_factor}x smaller, enlarged)", fontsize="small")
         ax.set_axis_off()
+    if not table:
+        if title:
+            fig.suptitle(title)
+        return fig
     table_ax = fig.add_subplot(gs[2, :])
     table_ax.set_axis_off()
     rows = ["loss", "loss_precise", "loss_gauss"]

@@ -28,8 +28,8 @@ from browser import (
     server,
     user_environment,
 )
+from executing import inject_test_parameters
 from PIL import Image
-from test_notebooks import inject_test_parameters
 
 import hybridnb as hn
 from hybridnb.optimize.runs import HybridRun

@@ -21,7 +21,7 @@ import nbformat
 import numpy as np
 import pytest
 from browser import ARTIFACTS, RED_OUTPUTS, ROOT, free_port, launch, needs_chromium, server, user_environment
-from test_notebooks import inject_test_parameters
+from executing import inject_test_parameters
 
 import hybridnb as hn
 from hybridnb.optimize.runs import HybridRun
