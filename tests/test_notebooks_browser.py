@@ -27,7 +27,7 @@ SHOTS = ARTIFACTS / "browser" / "notebooks"
 
 #: The notebook shown, its cells all laid out (no windowing: every cell is in the page).
 RENDERED = """() => {
-    const nb = window.jupyterapp.shell.currentWidget;
+    const nb = window.jupyterapp && window.jupyterapp.shell.currentWidget;  // the app may not be there yet
     return Boolean(nb && nb.content && nb.content.widgets.length > 0 && nb.context.isReady
                    && nb.content.widgets.every(cell => cell.isAttached));
 }"""
