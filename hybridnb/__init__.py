@@ -4,7 +4,9 @@ One picture seen up close, another from afar.  See the README and the
 notebooks for the technique.  The public names are listed once, in
 ``__init__.pyi``, grouped by layer; they are imported lazily (``lazy_loader``,
 as scikit-image does), so ``import hybridnb`` and ``hybridnb --help`` stay
-fast and TensorFlow loads on first use of a name that needs it.
+fast and TensorFlow loads on first use of a name that needs it, without
+the C++ log lines that a notebook would show as red boxes
+(:mod:`hybridnb.ui.startup`).
 
 The package is layered, imports flowing one way:
 
@@ -18,8 +20,20 @@ The package is layered, imports flowing one way:
 - ``teaching``: patterns and timings used by the notebooks.
 """
 
+import sys
+
 import lazy_loader
 
 __version__ = "0.1.0"
 
-__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)
+_load, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)
+
+
+def __getattr__(name: str):
+    """Load a public name on first use; TensorFlow, if that loads it, starts without its C++ log lines."""
+    if "tensorflow" in sys.modules:
+        return _load(name)
+    from .ui.startup import tensorflow_quietly
+
+    with tensorflow_quietly():
+        return _load(name)

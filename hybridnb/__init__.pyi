@@ -4,6 +4,7 @@
 
 # imaging: NumPy + Pillow (no TensorFlow)
 from .imaging.color import GAMMA, linear_to_srgb, srgb_standard_to_linear, srgb_to_linear
+from .imaging.animation import zoom_animation
 from .imaging.io import load_image, load_picture, save_image
 from .imaging.samples import DEFAULT_FAR, DEFAULT_NEAR, sample_images
 

@@ -64,7 +64,7 @@ import numpy as np
 import hybridnb as hn
 from hybridnb.analysis import scores
 from hybridnb.filters import blur, classic, kernels, similarity, viewing
-from hybridnb.imaging import color, files, io, samples
+from hybridnb.imaging import animation, color, files, io, samples
 
 near, far = hn.load_image("hopper", 96), hn.load_image("astronaut", 96)
 hybrid = hn.classic_hybrid(near, far, 1.0, 3.0, linear=True).image

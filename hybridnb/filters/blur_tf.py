@@ -250,8 +250,10 @@ def fft_blur_with_kernel(images: tf.Tensor, kernel: tf.Tensor) -> tf.Tensor:
     height, width = shape[1], shape[2]
     taps = tf.size(kernel)
     length_h, length_w = _fast_length(height + taps - 1), _fast_length(width + taps - 1)
-    complex_dtype = tf.complex64 if images.dtype == tf.float32 else tf.complex128
-    filter_y = tf.signal.fft(tf.cast(_correlation_filter(kernel, length_h), complex_dtype))
+    column = _correlation_filter(kernel, length_h)
+    # tf.complex, not tf.cast: the gradient of a real -> complex cast casts back and warns that it
+    # drops the imaginary part (a red line in a notebook); tf.complex's gradient takes the real part.
+    filter_y = tf.signal.fft(tf.complex(column, tf.zeros_like(column)))
     filter_x = tf.signal.rfft(_correlation_filter(kernel, length_w))
     lengths = tf.stack([length_h, length_w])
     channels_first = tf.transpose(images, [0, 3, 1, 2])

@@ -210,6 +210,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(NEAR's points, a colon, FAR's; 2 pairs: turn, scale and shift; 3 or more: affine), "
         "or a JSON file of points as the panel exports it",
     )
+    p.add_argument(
+        "--zoom",
+        metavar="ZOOM.gif",
+        help="also write the zoom-out animation of the result (the picture shrinking until the far one "
+        "appears): an animated .gif or .webp",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument(
         "-f", "--force", action="store_true", help="replace OUT.png if it exists (without it, an existing file is kept)"
@@ -364,6 +370,11 @@ def run(argv: Sequence[str] | None = None, interrupts: Interrupts | None = None)
         raise UsageError("give both NEAR and FAR pictures, or neither for the default pair")
     out = Path(args.output)
     fmt = _check_output(out, args.force)
+    zoom = None if args.zoom is None else Path(args.zoom)
+    if zoom is not None:
+        if zoom.suffix.lower() not in (".gif", ".webp"):
+            raise UsageError(f"--zoom {zoom}: the animation's name must end in .gif or .webp")
+        _check_output(zoom, args.force)
     settings = settings_from(args)
     points = _alignment_points(args)
     if fmt.loses:
@@ -433,6 +444,10 @@ def run(argv: Sequence[str] | None = None, interrupts: Interrupts | None = None)
     hint = job.advice()
     if hint:
         output.note(hint)
+    if zoom is not None:
+        written = hn.zoom_animation(job.model.image(), zoom, overwrite=args.force, beside=True)
+        note = f" ({shown(zoom)} appeared during the run)" if written != zoom else ""
+        output.say(f"saved {shown(written)}: the zoom-out animation{note}")
     return 0
 
 

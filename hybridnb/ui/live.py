@@ -131,6 +131,14 @@ class LiveTraining:
         self.image = report.image
         self.live.show(self.figure)
 
-    def finish(self) -> None:
-        """Draw the final state now."""
+    def finish(self, step: int | None = None, report=None) -> None:
+        """Draw the final state now, with the final picture's ``report`` at ``step`` if given.
+
+        ``HybridModel.train`` reports each report step's picture before that
+        step's update and then applies the last one: pass
+        ``model.steps`` and ``model.run(...)`` to end the curves and the
+        title on the picture the model holds (step 200 of 200, not 199).
+        """
+        if report is not None and (not self.history or self.history[-1].step != step):
+            self(int(step), report)
         self.live.show(self.figure, force=True)

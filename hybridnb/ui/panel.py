@@ -6,7 +6,12 @@ in a background thread (the kernel stays free): two picture choosers (the
 bundled samples, or the user's own upload), the run's parameters
 (:data:`CONTROLS`, one entry per control), Run / Stop, a progress bar, a live
 view (loss curves, the picture up close and as seen from afar, with a
-viewing-distance slider) and Save.
+viewing-distance slider), downloads of the picture and of its zoom-out
+animation, and the ``hybridnb`` command that makes the same picture.
+
+Downloads go to the browser, not to the kernel's disk
+(:mod:`hybridnb.ui.browser`): served as a Voilà app to a class, or from a
+hosted JupyterLab, the kernel's machine is not the student's.
 
 The live view follows the one approach of :mod:`hybridnb.ui.live`: a
 :mod:`hybridnb.ui.plots` figure (object API, no pyplot) rendered to PNG and
@@ -17,7 +22,7 @@ a file that cannot be written) are shown as a readable line in the panel's
 ``message`` widget.
 
 Pure helpers come first (:func:`uploaded_file`, :func:`far_picture`,
-:func:`cell_key`), the widget last.
+:func:`cell_key`, :func:`download_name`), the widget last.
 """
 
 from __future__ import annotations
@@ -40,12 +45,15 @@ import numpy as np
 
 from ..checks import check_count
 from ..filters.viewing import shrink_linear
+from ..imaging.animation import encode_zoom
 from ..imaging.io import centre_crop, encode_image, load_image, resize, save_image
 from ..imaging.output import check_output, typed_path
-from ..imaging.samples import DEFAULT_FAR, DEFAULT_NEAR, sample_images
+from ..imaging.samples import DEFAULT_FAR, DEFAULT_NEAR, resolve_picture, sample_images
 from ..optimize.model import OPTIMIZERS
-from ..optimize.settings import ARTICLE, RunSettings
+from ..optimize.settings import ARTICLE, ARTICLE_ONLY, METHODS, VIEWER, VIEWER_ONLY, RunSettings
 from .alignment import AlignmentBox
+from .browser import CopyText, DownloadButton
+from .commands import command_line
 from .plots import figure_to_png, training_figure
 from .session import TrainingSession, describe
 
@@ -57,7 +65,7 @@ THUMBNAIL = 96
 MIN_FAR_PIXELS = 4
 
 _WIDE = {"description_width": "110px"}
-_SLIDER = dict(style=_WIDE, continuous_update=False, layout=widgets.Layout(width="340px"))
+_SLIDER = dict(style=_WIDE, continuous_update=False)
 
 
 @dataclass(frozen=True)
@@ -76,14 +84,20 @@ class Control:
 def _widget(kind: type, description: str, **options: Any) -> Callable[[Any], widgets.ValueWidget]:
     """A function making a ``kind`` widget that shows a value."""
     style = _SLIDER if kind is not widgets.Dropdown else {"style": _WIDE}
-    return lambda value: kind(value=value, description=description, **options, **style)
+    width = "340px" if kind is not widgets.Dropdown else None  # a Layout of its own: one widget may be hidden
+    return lambda value: kind(
+        value=value, description=description, layout=widgets.Layout(width=width), **options, **style
+    )
 
 
 #: The run's parameters, in the order shown: adding a control is one entry here
 #: (named like the :class:`RunSettings` field it sets).
+#: A control whose field only one method uses (``ARTICLE_ONLY``, ``VIEWER_ONLY``) shows with that method only.
 CONTROLS: tuple[Control, ...] = (
+    Control("method", _widget(widgets.Dropdown, "method", options=list(METHODS)), 0),
+    Control("crossover", _widget(widgets.FloatSlider, "crossover (0: auto)", min=0.0, max=64.0, step=0.5), 0),
     Control("kernel_size", _widget(widgets.IntSlider, "kernel size", min=1, max=61, step=2), 0),
-    Control("sigma", _widget(widgets.FloatSlider, "sigma", min=0.5, max=20.0, step=0.1), 0),
+    Control("sigma", _widget(widgets.FloatSlider, "sigma", min=0.2, max=20.0, step=0.1), 0),
     Control("steps", _widget(widgets.IntSlider, "steps", min=10, max=2000, step=10), 0),
     Control("m_precise", _widget(widgets.FloatLogSlider, "m_precise", base=10, min=-3, max=1, step=0.1), 1),
     Control("m_blurred", _widget(widgets.FloatLogSlider, "m_blurred", base=10, min=-3, max=1, step=0.1), 1),
@@ -93,6 +107,51 @@ CONTROLS: tuple[Control, ...] = (
 
 
 # --- pure helpers -------------------------------------------------------------
+
+
+def method_defaults(method: str, size: int) -> RunSettings:
+    """The settings a method starts from at ``size`` pixels, its learning rate written out.
+
+    The command line's defaults: :data:`~hybridnb.optimize.settings.VIEWER`,
+    or :data:`~hybridnb.optimize.settings.ARTICLE` with its blur scaled to
+    the size (the same look at every pixel count).
+
+    Examples
+    --------
+    >>> method_defaults("viewer", 256).m_blurred, method_defaults("viewer", 256).lr
+    (2.0, 0.03)
+    >>> article = method_defaults("article", 256)
+    >>> article.kernel_size, article.sigma, article.lr
+    (9, 1.5, 0.3)
+    """
+    base = VIEWER if method == VIEWER.method else ARTICLE
+    table = base.for_size(size) if base.method == "article" else replace(base, size=size)
+    return replace(table, lr=table.learning_rate())
+
+
+def control_values(method: str, size: int) -> dict[str, Any]:
+    """What the controls show when ``method`` is chosen: its defaults, and the other method's in its hidden controls.
+
+    Examples
+    --------
+    >>> values = control_values("viewer", 512)
+    >>> values["m_blurred"], values["kernel_size"], values["optimizer"]
+    (2.0, 15, 'sgd')
+    """
+    hidden = method_defaults("article" if method == VIEWER.method else VIEWER.method, size)
+    shown = method_defaults(method, size)
+    return {c.name: getattr(hidden if c.name in method_only(method) else shown, c.name) for c in CONTROLS}
+
+
+def method_only(method: str) -> tuple[str, ...]:
+    """The settings the *other* method uses alone: hidden, and not taken, while ``method`` is chosen.
+
+    Examples
+    --------
+    >>> method_only("viewer")
+    ('kernel_size', 'sigma', 'optimizer', 'target_loss')
+    """
+    return ARTICLE_ONLY if method == VIEWER.method else VIEWER_ONLY
 
 
 def uploaded_file(value: Any) -> tuple[str, bytes] | None:
@@ -163,6 +222,22 @@ def cell_key(parent: Mapping[str, Any] | None = None) -> str | None:
         return f"cell:{cell}"
     code = (parent.get("content") or {}).get("code")
     return f"code:{hashlib.sha256(code.encode()).hexdigest()[:16]}" if code else None
+
+
+def download_name(name: str, suffix: str = ".png") -> str:
+    """The file name a download gets from what the user typed: no folder, ``suffix`` added if missing.
+
+    Examples
+    --------
+    >>> download_name("results/my hybrid"), download_name("  "), download_name("a.PNG")
+    ('my hybrid.png', 'hybrid.png', 'a.PNG')
+    >>> download_name("cat.png", "-zoom.gif")
+    'cat-zoom.gif'
+    """
+    stem = Path(name.strip().replace("\\", "/")).name or "hybrid"
+    if suffix == ".png":
+        return stem if stem.lower().endswith(".png") else f"{stem}.png"
+    return f"{stem[:-4] if stem.lower().endswith('.png') else stem}{suffix}"
 
 
 def _picture_from_array(array: np.ndarray, size: int) -> np.ndarray:
@@ -246,26 +321,44 @@ class HybridPanel(widgets.VBox):
         The pictures seen up close and from afar: the name of a bundled
         sample (see :func:`hybridnb.sample_images`), a file, its bytes, or a
         float (H, W, 3) array in [0, 1].  The default pair by default.
+    method : {"viewer", "article"}, optional
+        The method the controls start with: the viewer's loss (the
+        command line's default) or the article's.
 
     Attributes
     ----------
     session : TrainingSession
         Does the training; the panel shows it.
     controls : dict of str -> ipywidgets.ValueWidget
-        One per :data:`CONTROLS` entry (the article's values by default) and
-        ``size``.
+        One per :data:`CONTROLS` entry and ``size``; a method's own controls
+        are hidden while the other method is chosen, and choosing a method
+        puts its defaults (:func:`method_defaults`) in the others.
     near_picker, far_picker : ipywidgets.Dropdown
         The pictures; uploads are added to both.
     near_upload, far_upload : ipywidgets.FileUpload
-    run_button, stop_button, save_button : ipywidgets.Button
+        Emptied once a file is taken (or refused), so they count no file.
+    run_button, stop_button : ipywidgets.Button
     progress : ipywidgets.IntProgress
-        Steps done; reaches ``max`` when a run completes (green), stays where
-        a stopped run ended (orange), turns red on an error.
+        Steps done, also written beside the bar ("170/200": one widget, so
+        the two never disagree); reaches ``max`` when a run completes
+        (green), stays where a stopped run ended (orange), turns red on an
+        error.
     distance : ipywidgets.IntSlider
         Viewing distance of the far view (how many times farther away); it
-        redraws the view, it does not retrain.
+        redraws the view, it does not retrain; the zoom-out animation goes
+        that far.
     filename : ipywidgets.Text
-        Where Save writes (relative to the notebook's folder).
+        The name downloads get (and :meth:`save`'s default).
+    download_button : hybridnb.ui.browser.DownloadButton
+        Downloads the picture as a PNG in the user's browser (enabled once a
+        run has ended).
+    zoom_button : ipywidgets.Button
+        Makes the zoom-out animation of the picture (:func:`hybridnb.zoom_animation`),
+        shows it in :attr:`zoom_view` and enables :attr:`zoom_download`.
+    zoom_view : ipywidgets.Image
+    zoom_download : hybridnb.ui.browser.DownloadButton
+    command : hybridnb.ui.browser.CopyText
+        The ``hybridnb`` command that makes the same picture, with a Copy button.
     figure : ipywidgets.Image
         The live view: loss curves, the picture up close and from afar.
     message : ipywidgets.HTML
@@ -280,7 +373,7 @@ class HybridPanel(widgets.VBox):
     >>> panel.join(timeout=120)
     True
     >>> panel.progress.value == panel.progress.max, panel.history[-1].step, panel.result.shape
-    (True, 19, (32, 32, 3))
+    (True, 20, (32, 32, 3))
     """
 
     #: Seconds between redraws of the live view while training; the wait is
@@ -293,7 +386,9 @@ class HybridPanel(widgets.VBox):
     #: a new size may take seconds to compile).
     close_timeout = 120.0
 
-    def __init__(self, size: int = ARTICLE.size, near: Any = None, far: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, size: int = VIEWER.size, near: Any = None, far: Any = None, method: str = VIEWER.method, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         size = check_count("size", size, minimum=8)
         self.session = TrainingSession(on_update=self._on_session_update)
@@ -301,11 +396,14 @@ class HybridPanel(widgets.VBox):
         self._last_draw = -float("inf")
         self._draw_seconds = 0.0
         self._sources: dict[str, Any] = dict.fromkeys(sample_images())  # a sample's name is its own source
+        self._command_names: dict[str, str] = {name: name for name in self._sources}  # label -> command-line name
         self._cache: dict[tuple[str, int], np.ndarray] = {}
 
         near_label = self._add_source("near", DEFAULT_NEAR if near is None else near)
         far_label = self._add_source("far", DEFAULT_FAR if far is None else far)
-        self._build_widgets(size, near_label, far_label)
+        if method not in METHODS:
+            raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}, got {method!r}")
+        self._build_widgets(size, near_label, far_label, method)
         self._wire()
         self.children = self._layout()
         self.add_class("hybridnb-panel")
@@ -318,9 +416,9 @@ class HybridPanel(widgets.VBox):
 
     # -- building (widgets, layout, callbacks: each in one place) --------------
 
-    def _build_widgets(self, size: int, near_label: str, far_label: str) -> None:
-        start = replace(ARTICLE, lr=ARTICLE.learning_rate())
-        self.controls: dict[str, widgets.ValueWidget] = {c.name: c.make(getattr(start, c.name)) for c in CONTROLS}
+    def _build_widgets(self, size: int, near_label: str, far_label: str, method: str) -> None:
+        start = control_values(method, size)
+        self.controls: dict[str, widgets.ValueWidget] = {c.name: c.make(start[c.name]) for c in CONTROLS}
         self.controls["size"] = widgets.Dropdown(
             options=sorted({*SIZES, size}), value=size, description="size (pixels)", style=_WIDE
         )
@@ -334,17 +432,33 @@ class HybridPanel(widgets.VBox):
         }
         self.run_button = widgets.Button(description="Run", button_style="primary", icon="play")
         self.stop_button = widgets.Button(description="Stop", button_style="warning", icon="stop", disabled=True)
-        self.progress = widgets.IntProgress(value=0, min=0, max=start.steps, description="progress")
+        self.progress = widgets.IntProgress(
+            value=0, min=0, max=start["steps"], description=f"0/{start['steps']}", style={"description_width": "80px"}
+        )
         self.distance = widgets.IntSlider(
             value=8, min=1, max=16, description="distance ×", style=_WIDE, continuous_update=False
         )
         self.filename = widgets.Text(value="hybrid.png", description="file name", style=_WIDE)
-        self.save_button = widgets.Button(description="Save PNG", icon="save")
+        self.download_button = DownloadButton(
+            description="Download PNG", filename="hybrid.png", mime="image/png",
+            tooltip="The picture as a PNG, to your browser's downloads",
+        )  # fmt: skip
+        self.zoom_button = widgets.Button(
+            description="Zoom-out GIF", icon="film", tooltip="An animation: the picture shrinking to the distance",
+            layout=widgets.Layout(width="auto"),
+        )  # fmt: skip
+        self.zoom_view = widgets.Image(format="gif", layout=widgets.Layout(display="none", max_width="100%"))
+        self.zoom_download = DownloadButton(
+            description="Download GIF", filename="hybrid-zoom.gif", mime="image/gif",
+            tooltip="The zoom-out animation, to your browser's downloads",
+        )  # fmt: skip
+        self.command = CopyText(layout=widgets.Layout(width="100%"))
         self.figure = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="1100px"))
         self.message = widgets.HTML()
         self.alignment = AlignmentBox()  # lines the far picture up with the near one (issue 12)
-        for name in ("run_button", "stop_button", "progress", "figure", "message", "distance"):  # for page tests
-            getattr(self, name).add_class(f"hybridnb-{name.replace('_', '-')}")
+        for name in ("run_button", "stop_button", "progress", "figure", "message", "distance", "download_button",
+                     "zoom_button", "zoom_view", "zoom_download", "command"):  # fmt: skip
+            getattr(self, name).add_class(f"hybridnb-{name.replace('_', '-')}")  # for page tests
 
     def _layout(self) -> tuple[widgets.Widget, ...]:
         pictures = widgets.HBox(
@@ -360,19 +474,44 @@ class HybridPanel(widgets.VBox):
         columns[0].append(self.controls["size"])
         parameters = widgets.HBox([widgets.VBox(column) for column in columns])
         actions = widgets.HBox([self.run_button, self.stop_button, self.progress])
-        saving = widgets.HBox([self.distance, self.filename, self.save_button])
-        return (pictures, self.alignment, parameters, actions, self.figure, saving, self.message)
+        viewing = widgets.HBox([self.distance, self.zoom_button, self.zoom_download])
+        keeping = widgets.HBox([self.filename, self.download_button])
+        command = widgets.HBox(
+            [widgets.HTML("the same from a terminal:", layout=widgets.Layout(flex="none")), self.command],
+            layout=widgets.Layout(align_items="center", grid_gap="8px", max_width="1100px"),
+        )
+        return (
+            pictures,
+            self.alignment,
+            parameters,
+            actions,
+            self.message,
+            self.figure,
+            viewing,
+            self.zoom_view,
+            keeping,
+            command,
+        )
 
     def _wire(self) -> None:
         self.run_button.on_click(self._on_run)
         self.stop_button.on_click(self._on_stop)
-        self.save_button.on_click(self._on_save)
+        self.zoom_button.on_click(self._on_zoom)
         self.distance.observe(self._on_distance, names="value")
         self.near_picker.observe(functools.partial(self._on_pick, "near"), names="value")
         self.far_picker.observe(functools.partial(self._on_pick, "far"), names="value")
         self.near_upload.observe(functools.partial(self._on_upload, "near"), names="value")
         self.far_upload.observe(functools.partial(self._on_upload, "far"), names="value")
         self.alignment.observe(self._on_alignment, names="version")
+        self.filename.observe(self._on_filename, names="value")
+        for button in (self.download_button, self.zoom_download):
+            button.observe(self._on_download, names="downloads")
+        self.controls["method"].observe(self._on_method, names="value")
+        self.controls["size"].observe(self._on_size, names="value")
+        for widget in (*self.controls.values(), self.near_picker, self.far_picker):
+            widget.observe(self._on_setting, names="value")
+        self._show_method_controls()
+        self._on_filename(None)
 
     # -- callbacks: thin, never raise, never print -----------------------------
 
@@ -385,8 +524,47 @@ class HybridPanel(widgets.VBox):
         self.stop()
 
     @_reporting_errors
-    def _on_save(self, _button: widgets.Button) -> None:
-        self.save()
+    def _on_zoom(self, _button: widgets.Button) -> None:
+        self.make_zoom()
+
+    @_reporting_errors
+    def _on_filename(self, _change: dict | None) -> None:
+        self.download_button.filename = download_name(self.filename.value)
+        self.zoom_download.filename = download_name(self.filename.value, "-zoom.gif")
+        self._on_setting(None)
+
+    @_reporting_errors
+    def _on_setting(self, _change: dict | None) -> None:
+        self.command.value = self.command_line()
+
+    @_reporting_errors
+    def _on_method(self, change: dict) -> None:
+        """Another method: its own controls, and its defaults in the shared ones (the weights mean other things)."""
+        start = control_values(change["new"], int(self.controls["size"].value))
+        for name, widget in self.controls.items():
+            if name not in ("method", "size"):
+                widget.value = start[name]
+        self._show_method_controls()
+
+    @_reporting_errors
+    def _on_size(self, change: dict) -> None:
+        """The article's blur follows the size, as on the command line, unless the user set it."""
+        if self.controls["method"].value != "article":
+            return
+        before, after = (method_defaults("article", int(change[key])) for key in ("old", "new"))
+        kernel, sigma = self.controls["kernel_size"], self.controls["sigma"]
+        if kernel.value == before.kernel_size and abs(sigma.value - before.sigma) <= sigma.step / 2:
+            kernel.value, sigma.value = after.kernel_size, after.sigma
+
+    def _show_method_controls(self) -> None:
+        hidden = method_only(self.controls["method"].value)
+        for name, widget in self.controls.items():
+            widget.layout.display = "none" if name in hidden else None
+
+    @_reporting_errors
+    def _on_download(self, change: dict) -> None:
+        name = change["owner"].filename
+        self.show_message(f"{name} went to your browser's downloads.", kind="ok")
 
     @_reporting_errors
     def _on_distance(self, _change: dict) -> None:
@@ -411,6 +589,7 @@ class HybridPanel(widgets.VBox):
         if upload is None:
             return
         name, content = upload
+        change["owner"].value = ()  # taken (or refused): the button counts no file any more
         try:
             load_image(content, size=THUMBNAIL)
         except (ValueError, OSError) as error:
@@ -418,6 +597,7 @@ class HybridPanel(widgets.VBox):
             raise ValueError(f"{name} cannot be used as a picture: {reason}") from None
         label = f"upload: {name}"
         self._sources[label] = content
+        self._command_names[label] = name  # the student has the file where they run the command
         self._cache = {key: value for key, value in self._cache.items() if key[0] != label}
         for picker in (self.near_picker, self.far_picker):
             if label not in picker.options:
@@ -429,13 +609,21 @@ class HybridPanel(widgets.VBox):
         self._refresh_thumbnail(side)
         self.show_message(f"Using {name} as the {side} picture.", kind="ok")
 
+    def _show_progress(self, steps: int, style: str | None = None) -> None:
+        """The bar and its "steps/total" label, in one update of one widget: they never disagree."""
+        with self.progress.hold_sync():
+            self.progress.value = steps
+            self.progress.description = f"{steps}/{self.progress.max}"
+            if style is not None:
+                self.progress.bar_style = style
+
     def _on_session_update(self, session: TrainingSession, finished: bool) -> None:
         """The session reports (from its thread): show progress, the status line and, now and then, the view."""
         if self._closed:  # its widgets are gone
             return
         if not finished:
-            self.progress.value = session.steps_done
             self.show_message(session.status, kind=session.kind)
+            self._show_progress(session.steps_done)
             wait = max(self.min_interval, self.draw_share_inverse * self._draw_seconds)
             if time.monotonic() - self._last_draw >= wait:
                 self.redraw()
@@ -443,14 +631,18 @@ class HybridPanel(widgets.VBox):
         status, kind = session.status, session.kind
         try:
             self.redraw()
+            if session.result is not None:
+                self.download_button.data = encode_image(session.result)
         except Exception as error:  # drawing must not hide the outcome
             status, kind = f"{status} (the view could not be drawn: {error})", "error"
-        self.progress.bar_style = _BAR_STYLES[session.kind]
-        if session.kind == "ok":
-            self.progress.value = self.progress.max  # full only once the final view is in
-        self.show_message(status, kind=kind)
+        self.show_message(status, kind=kind)  # the outcome first, then the full bar: never a full bar over "running"
+        # full only once the final view is in; a stopped run shows the step its picture reached
+        self._show_progress(
+            self.progress.max if session.kind == "ok" else session.steps_done, _BAR_STYLES[session.kind]
+        )
         self.run_button.disabled = False
         self.stop_button.disabled = True
+        self.zoom_button.disabled = session.result is None
 
     # -- public actions --------------------------------------------------------
 
@@ -475,15 +667,22 @@ class HybridPanel(widgets.VBox):
         return self.session.model
 
     def settings(self) -> RunSettings:
-        """The run settings the controls show now.
+        """The run settings the controls show now (the other method's hidden controls are not taken).
 
         Examples
         --------
         >>> import hybridnb as hn
-        >>> hn.HybridPanel(size=16).settings().m_precise
-        0.1
+        >>> panel = hn.HybridPanel(size=16)
+        >>> panel.settings().method, panel.settings().m_blurred
+        ('viewer', 2.0)
+        >>> panel.controls["method"].value = "article"
+        >>> panel.settings().m_precise, panel.settings().steps
+        (0.1, 200)
         """
-        return RunSettings(**{name: widget.value for name, widget in self.controls.items()})
+        method, size = self.controls["method"].value, int(self.controls["size"].value)
+        hidden = method_only(method)
+        shown = {name: widget.value for name, widget in self.controls.items() if name not in hidden}
+        return replace(method_defaults(method, size), **shown)
 
     def picture(self, side: str, size: int | None = None) -> np.ndarray:
         """The chosen ``"near"`` or ``"far"`` picture at ``size`` (the size control's by default)."""
@@ -522,10 +721,12 @@ class HybridPanel(widgets.VBox):
             self.show_message("A run is in progress: press Stop first.", kind="warning")
             return False
         self.progress.max = settings.steps
-        self.progress.value = 0
-        self.progress.bar_style = "info"
+        self._show_progress(0, "info")
         self.run_button.disabled = True
         self.stop_button.disabled = False
+        self.zoom_button.disabled = True
+        self.download_button.data = self.zoom_download.data = b""  # of the picture that is being replaced
+        self.zoom_view.layout.display = "none"
         self.show_message(self.session.status)
         return True
 
@@ -540,22 +741,60 @@ class HybridPanel(widgets.VBox):
         return self.session.join(timeout)
 
     def save(self, name: str | os.PathLike | None = None) -> Path:
-        """Save the current picture as a PNG named ``name`` (the file-name box by default).
+        """Save the current picture as a PNG file named ``name`` on the kernel's machine.
 
-        The name is taken as a person means it
+        For code: the panel's **Download PNG** button sends the picture to
+        the user's browser instead.  ``name`` is the file-name box's by
+        default, taken as a person means it
         (:func:`hybridnb.imaging.output.typed_path`): ``.png`` is added to a
         name without it, a folder (``sub/``, ``..``, ``~``) gets
-        ``hybrid.png`` inside it, ``~/`` is the home folder.  An existing
-        file is never overwritten: a ``-1``, ``-2``, ... suffix is added.
-        The panel shows the path written, which is also returned.
+        ``hybrid.png`` inside it, ``~/`` is the home folder.  An existing file is
+        never overwritten: a ``-1``, ``-2``, ... suffix is added, and the
+        panel says so.  The panel shows the path written, which is also
+        returned.
         """
         if self.result is None:
             raise ValueError("Nothing to save yet: press Run first.")
         path = typed_path(self.filename.value if name is None else os.fspath(name))
         check_output(path, beside=True)  # a plain message for a missing folder, a device, a name too long
-        path = save_image(self.result, path, overwrite=False, beside=True).resolve()
-        self.show_message(f"Saved {path}", kind="ok")
-        return path
+        saved = save_image(self.result, path, overwrite=False, beside=True).resolve()
+        taken = f"{path.name} was taken, so " if saved.name != path.name else ""
+        self.show_message(f"Saved {saved}" if not taken else f"{taken}saved {saved}", kind="ok")
+        return saved
+
+    def make_zoom(self) -> bytes:
+        """Make the picture's zoom-out animation (to the viewing distance), show it, offer its download.
+
+        Returns the GIF's bytes (see :func:`hybridnb.imaging.animation.encode_zoom`).
+        """
+        if self.result is None:
+            raise ValueError("Nothing to animate yet: press Run first.")
+        factor = far_picture(self.result, int(self.distance.value))[1]
+        if factor < 2:
+            raise ValueError("Set the distance to 2 or more: the animation shrinks the picture that many times.")
+        self.show_message(f"Making the zoom-out animation (down to 1/{factor})…")
+        gif = encode_zoom(self.result, "GIF", far_factor=factor)
+        self.zoom_view.value = gif
+        self.zoom_view.layout.width = f"{self.result.shape[1]}px"  # pixel for pixel: the point of the animation
+        self.zoom_view.layout.display = ""
+        self.zoom_download.data = gif
+        self.show_message("The zoom-out animation is below; Download GIF keeps it.", kind="ok")
+        return gif
+
+    def command_line(self) -> str:
+        """The ``hybridnb`` command that makes this hybrid with the settings shown (see :attr:`command`).
+
+        Examples
+        --------
+        >>> import hybridnb as hn
+        >>> panel = hn.HybridPanel(size=16)
+        >>> panel.controls["m_precise"].value = 0.3
+        >>> panel.command_line()
+        'hybridnb -o hybrid.png --size 16 --m-precise 0.3'
+        """
+        near, far = (self._command_names.get(p.value, f"{side}.png") for side, p in
+                     (("near", self.near_picker), ("far", self.far_picker)))  # fmt: skip
+        return command_line(self.settings(), near, far, download_name(self.filename.value))
 
     def make_figure(self):
         """The live view as a matplotlib figure: loss curves, the picture near and far.
@@ -564,6 +803,7 @@ class HybridPanel(widgets.VBox):
         previews the goal: the near picture up close, the far one from afar.
         """
         distance = int(self.distance.value)
+        steps = self.session.settings.steps if self.session.settings is not None else int(self.controls["steps"].value)
         if self.result is None:
             size = int(self.controls["size"].value)
             far, factor = far_picture(self.picture("far", size), distance)
@@ -575,6 +815,7 @@ class HybridPanel(widgets.VBox):
                 far_title=f"goal from {factor}× farther: far picture",
                 far_scale=1.0 / factor,
                 figsize=(12.0, 3.6),
+                steps=steps,
             )
             loss_axes = fig.axes[0]
             loss_axes.text(0.5, 0.5, "press Run", transform=loss_axes.transAxes, ha="center", color="grey")
@@ -587,6 +828,7 @@ class HybridPanel(widgets.VBox):
             far_title=f"from {factor}× farther",
             far_scale=1.0 / factor,
             figsize=(12.0, 3.6),
+            steps=steps,
         )
 
     def redraw(self) -> None:
@@ -644,8 +886,6 @@ class HybridPanel(widgets.VBox):
 
     def _add_source(self, side: str, source: Any) -> str:
         """Register a picture given to the constructor; return its label."""
-        if isinstance(source, str) and source in self._sources:
-            return source
         if isinstance(source, np.ndarray):
             _picture_from_array(source, THUMBNAIL)  # fail early, with a clear message
             label = f"{side} array"
@@ -654,9 +894,12 @@ class HybridPanel(widgets.VBox):
             load_image(source, size=THUMBNAIL)
             label = f"{side} picture"
         else:
-            path = Path(os.path.expanduser(os.fspath(source)))  # "~draft.png" is a file, not a missing user
+            path = resolve_picture(source)  # the one rule: an existing file, else a sample's name
+            if path in sample_images().values():
+                return path.stem
             load_image(path, size=THUMBNAIL)
             source, label = path, f"file: {path.name}"
+            self._command_names[label] = str(source)
         self._sources[label] = source
         return label
 

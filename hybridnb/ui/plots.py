@@ -42,23 +42,28 @@ def figure_to_png(fig: Figure, dpi: int | None = None, *, tight: bool = True) ->
     return buf.getvalue()
 
 
-def plot_losses(ax, history: Sequence[LossRecord], *, log: bool = True) -> None:
+def plot_losses(ax, history: Sequence[LossRecord], *, log: bool = True, steps: int | None = None) -> None:
     """Draw the three loss curves of ``history`` on ``ax``.
+
+    The step axis starts at 0 and, with ``steps`` (the run's length), ends
+    there, so the curves grow from left to right while a run goes on (a
+    first record alone would otherwise get an axis of 8.6 to 9.4).
 
     Examples
     --------
     >>> from matplotlib.figure import Figure
     >>> ax = Figure().subplots()
-    >>> plot_losses(ax, [LossRecord(0, 3.0, 20.0, 1.0), LossRecord(1, 2.0, 15.0, 0.5)])
-    >>> len(ax.lines)
-    3
+    >>> plot_losses(ax, [LossRecord(9, 3.0, 20.0, 1.0)], steps=200)
+    >>> len(ax.lines), [float(x) for x in ax.get_xlim()]
+    (3, [0.0, 200.0])
     """
     ax.clear()
+    last = history[-1].step if history else 0
     if history:
-        steps = [r.step for r in history]
         for field, style in LOSS_STYLES.items():
-            ax.plot(steps, [getattr(r, field) for r in history], **style)
+            ax.plot([r.step for r in history], [getattr(r, field) for r in history], **style)
         ax.legend(loc="best", fontsize="small")  # the precise curve often runs along the top
+    ax.set_xlim(0, max(steps or 0, last) or 1)
     if log:
         ax.set_yscale("log")
     ax.set_xlabel("step")
@@ -66,7 +71,9 @@ def plot_losses(ax, history: Sequence[LossRecord], *, log: bool = True) -> None:
     ax.grid(True, which="both", alpha=0.3)
 
 
-def show_image(ax, image: np.ndarray | None, title: str = "", *, scale: float = 1.0) -> None:
+def show_image(
+    ax, image: np.ndarray | None, title: str = "", *, scale: float = 1.0, interpolation: str | None = None
+) -> None:
     """Show a float (H, W, 3) picture on ``ax`` without axes.
 
     Parameters
@@ -78,6 +85,11 @@ def show_image(ax, image: np.ndarray | None, title: str = "", *, scale: float = 
         Fraction of the axes the picture fills, centred (1 fills it).  A
         picture shrunk ``n`` times and drawn at ``scale=1/n`` looks as small
         as it would from ``n`` times farther away, instead of blown up.
+    interpolation : str, optional
+        Matplotlib's resampling; by default ``"lanczos"`` (smooth) for
+        pictures drawn larger than 64 pixels and ``"nearest"`` (each pixel a
+        square) for smaller ones.  Pass ``"lanczos"`` to enlarge a view from
+        afar smoothly, as the eye would see it.
 
     Examples
     --------
@@ -95,7 +107,8 @@ def show_image(ax, image: np.ndarray | None, title: str = "", *, scale: float = 
         raise ValueError(f"scale must be in (0, 1], got {scale!r}")
     ax.clear()
     if image is not None:
-        interpolation = "lanczos" if image.shape[0] * scale > 64 else "nearest"
+        if interpolation is None:
+            interpolation = "lanczos" if image.shape[0] * scale > 64 else "nearest"
         extent = None
         if scale < 1.0:
             lo, hi = 0.5 - scale / 2, 0.5 + scale / 2
@@ -118,6 +131,7 @@ def training_figure(
     far_title: str = "from afar",
     far_scale: float = 1.0,
     image_title: str | None = None,
+    steps: int | None = None,
 ) -> Figure:
     """Loss curves beside the current picture (and its view from afar).
 
@@ -136,6 +150,8 @@ def training_figure(
         Size of the far view relative to its panel (see :func:`show_image`).
     image_title : str, optional
         Title of the current picture; ``"step N: up close"`` by default.
+    steps : int, optional
+        The run's length: the end of the step axis (see :func:`plot_losses`).
 
     Returns
     -------
@@ -152,7 +168,7 @@ def training_figure(
     fig = Figure(figsize=figsize or (4.2 * panels, 3.6), layout="constrained")
     widths = [1.4, 1.0, 1.0][:panels]
     axes = fig.subplots(1, panels, width_ratios=widths)
-    plot_losses(axes[0], history)
+    plot_losses(axes[0], history, steps=steps)
     step = history[-1].step if history else 0
     show_image(axes[1], image, f"step {step}: up close" if image_title is None else image_title)
     if far_image is not None:
@@ -165,7 +181,9 @@ def training_figure(
 # --- beyond the article: comparison grid, fronts, perception ------
 
 
-def comparison_figure(grid, *, far_factor: int = 8, title: str = "", cell_inches: float = 3.2) -> Figure:
+def comparison_figure(
+    grid, *, far_factor: int = 8, title: str = "", cell_inches: float = 3.2, table: bool = True
+) -> Figure:
     """The article's comparison: each result full size and from afar, losses in a table.
 
     Parameters
@@ -178,6 +196,9 @@ def comparison_figure(grid, *, far_factor: int = 8, title: str = "", cell_inches
         and again enlarged beside it.
     title : str, optional
     cell_inches : float, optional
+    table : bool, optional
+        Draw the losses in a table under the pictures (a notebook may rather
+        show them as a Markdown table, in the page's own font).
 
     Returns
     -------
@@ -196,8 +217,8 @@ def comparison_figure(grid, *, far_factor: int = 8, title: str = "", cell_inches
     from ..filters.viewing import shrink_linear
 
     n = len(grid.images)
-    fig = Figure(figsize=(cell_inches * n, cell_inches * 1.9 + 0.9), layout="constrained")
-    gs = fig.add_gridspec(3, n, height_ratios=[1.0, 0.9, 0.3])
+    fig = Figure(figsize=(cell_inches * n, cell_inches * 1.9 + (0.9 if table else 0.3)), layout="constrained")
+    gs = fig.add_gridspec(3 if table else 2, n, height_ratios=[1.0, 0.9, 0.3][: 3 if table else 2])
     for i, image in enumerate(grid.images):
         show_image(fig.add_subplot(gs[0, i]), image, grid.label(i).replace(", ", "\n"))
         far = shrink_linear(image, far_factor)
@@ -205,6 +226,10 @@ def comparison_figure(grid, *, far_factor: int = 8, title: str = "", cell_inches
         ax.imshow(np.clip(far, 0, 1), interpolation="lanczos")
         ax.set_title(f"from afar ({far_factor}x smaller, enlarged)", fontsize="small")
         ax.set_axis_off()
+    if not table:
+        if title:
+            fig.suptitle(title)
+        return fig
     table_ax = fig.add_subplot(gs[2, :])
     table_ax.set_axis_off()
     rows = ["loss", "loss_precise", "loss_gauss"]

@@ -22,6 +22,33 @@ from ..optimize.runs import HybridRun, report_period
 from ..optimize.settings import RunSettings
 
 
+def seen(run: HybridRun) -> str:
+    """A sentence on what a viewer sees in the run's picture, and what to change if one picture dominates.
+
+    Empty for a picture too small to judge (:func:`hybridnb.visibilities` needs 8 pixels a side).
+
+    Examples
+    --------
+    >>> import hybridnb as hn
+    >>> near, far = hn.load_image("hopper", 32), hn.load_image("astronaut", 32)
+    >>> run = HybridRun(near, far, hn.RunSettings(size=32, method="viewer", crossover=8.0, steps=5))
+    >>> _ = run.run()
+    >>> seen(run).startswith(" Crossover 8 cycles per picture; visibility ")
+    True
+    """
+    try:
+        visibility = run.visibility()
+    except ValueError:
+        return ""
+    line = f"visibility {visibility.near:.2f} up close, {visibility.far:.2f} from afar."
+    if run.crossover is not None:
+        line = f" Crossover {run.crossover:g} cycles per picture; {line}"
+    else:
+        line = f" V{line[1:]}"
+    hint = run.advice()
+    return line + (f" {hint[0].upper()}{hint[1:]}." if hint else "")
+
+
 def describe(error: BaseException) -> str:
     """One line for a person: what went wrong, without a traceback.
 
@@ -52,14 +79,17 @@ class TrainingSession:
     Attributes
     ----------
     history : list of LossRecord
-        The losses of the current (or last) run, at its report steps.
+        The losses of the current (or last) run, at its report steps, and of
+        its final picture at the step it ended on (after ``steps`` updates
+        when it completes, as the status says).
     result : ndarray or None
         The latest picture, float (H, W, 3) in [0, 1].
     run : HybridRun or None
         The current (or last) run; its ``model`` holds the picture.
     settings : RunSettings or None
     steps_done : int
-        Updates behind the latest report's picture.
+        Updates behind the latest report's picture (a view shows the count:
+        the status line does not repeat it while running).
     status, kind : str
         One line saying how the run stands, and its kind: ``"info"``
         (running), ``"ok"`` (done), ``"warning"`` (stopped) or ``"error"``.
@@ -71,8 +101,8 @@ class TrainingSession:
     >>> near, far = hn.load_image("hopper", 32), hn.load_image("astronaut", 32)
     >>> session.start(near, far, hn.ARTICLE.for_size(32))
     True
-    >>> session.join(timeout=120), session.kind, session.history[-1].step
-    (True, 'ok', 199)
+    >>> session.join(timeout=120), session.kind, session.history[-1].step, session.steps_done
+    (True, 'ok', 200, 200)
     """
 
     def __init__(self, on_update: Callable[[TrainingSession, bool], None] | None = None) -> None:
@@ -116,10 +146,8 @@ class TrainingSession:
             run = HybridRun(near, far, settings)  # refuses bad settings here, in the caller's thread
             self.run, self.settings = run, settings
             self.history, self.result, self.steps_done = [], None, 0
-            self.status, self.kind = (
-                f"Running {settings.steps} steps ({settings.optimizer}, {settings.size} px)…",
-                "info",
-            )
+            what = "the viewer's loss" if settings.method == "viewer" else f"the article's loss, {settings.optimizer}"
+            self.status, self.kind = f"Running {settings.steps} steps ({what}, {settings.size} px)…", "info"
             self._stop.clear()
             self._thread = threading.Thread(target=self._work, args=(run,), name="hybridnb-session", daemon=True)
             self._thread.start()
@@ -146,13 +174,14 @@ class TrainingSession:
         started = time.monotonic()
         try:
             final = run.run(self._on_report, every=report_period(s.steps))
-            self.result = final.image
+            self._record_final(run, final)
             seconds = time.monotonic() - started
             if self._stop.is_set() and run.model.steps < s.steps:
                 self.status, self.kind = f"Stopped at step {run.model.steps} of {s.steps} ({seconds:.1f} s)", "warning"
             else:
                 self.status, self.kind = f"Done: {run.model.steps} steps in {seconds:.1f} s", "ok"
             self.status += f", loss {final.loss:.4g} (precise {final.loss_precise:.4g}, gauss {final.loss_gauss:.4g})."
+            self.status += seen(run)
         except Exception as error:
             kept = " The picture reached before is kept." if self.result is not None else ""
             if self.result is None and isinstance(error, FloatingPointError):
@@ -162,13 +191,28 @@ class TrainingSession:
         finally:
             self._notify(True)
 
+    def _record_final(self, run: HybridRun, final: Report) -> None:
+        """Record the final picture's losses at its step, ``model.steps``.
+
+        The article's loop reports each report step's picture *before* that
+        step's update (``199`` is the picture after 199 updates) and then
+        applies the last update: without this record a 200-step run would
+        end its history at step 199, under a picture of 200 steps.
+        """
+        steps = run.model.steps
+        if not self.history or self.history[-1].step != steps:
+            self.history.append(LossRecord.from_report(steps, final))
+        self.result, self.steps_done = final.image, steps
+
     def _on_report(self, step: int, report: Report) -> bool:
         self.history.append(LossRecord.from_report(step, report))
         if np.all(np.isfinite(report.image)):
             self.result = report.image
         self.steps_done = step
-        total = self.settings.steps
-        self.status, self.kind = f"Step {self.steps_done} of {total}: loss {report.loss:.4g}", "info"
+        self.status = (
+            f"Running: loss {report.loss:.4g} (precise {report.loss_precise:.4g}, gauss {report.loss_gauss:.4g})"
+        )
+        self.kind = "info"
         self._notify(False)
         return self._stop.is_set()
 

@@ -5,6 +5,7 @@ linear-light blur; the full 2-D blur; timing; image rows; live training.
 """
 
 import math
+import os
 
 import numpy as np
 import pytest
@@ -210,11 +211,13 @@ def test_live_training_updates_one_output_in_place(monkeypatch):
     model = hn.HybridModel(16, 16, 5, 1.0)
     monitor = hn.LiveTraining(LiveFigure(min_interval=0.0), far=lambda im: hn.shrink_linear(im, 4))
     last = model.train(10, 2, 0.3, img_precise=near, img_blurred=far, m_precise=0.1, callback=monitor, verbose=False)
-    monitor.finish()
     assert [r.step for r in monitor.history] == [1, 3, 5, 7, 9]
     assert monitor.history[-1].loss == pytest.approx(last.loss)
     assert np.array_equal(monitor.image, last.image)
-    assert len(shown) == 1 and monitor.live._handle.updates == 5
+    monitor.finish(model.steps, model.run(near, far, m_precise=0.1))  # the picture after the 10th update
+    assert monitor.history[-1].step == 10 and np.array_equal(monitor.image, model.image())
+    assert "step 10" in monitor.figure().axes[1].get_title()
+    assert len(shown) == 1 and monitor.live._handle.updates == 6
     assert len(monitor.figure().axes) == 3
 
 
@@ -249,6 +252,29 @@ def test_quiet_tensorflow_hides_native_start_up_lines_only():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
     assert done.stdout.strip().startswith("2.0 ['CPU'")
+    assert done.stderr.strip() == "still shown"
+
+
+def test_public_names_start_tensorflow_quietly_and_leave_the_environment_alone():
+    """In a fresh process: the first ``hn.<name>`` that loads TensorFlow prints nothing natively,
+    not even the graph optimiser's warnings of a later FFT blur inside a cond, and the user's
+    environment is as it was."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os, sys, hybridnb as hn\n"
+        "near, far = hn.load_image('hopper', 48), hn.load_image('astronaut', 48)\n"
+        "for sigma in (2.0, 4.0):  # the second kernel size retraces with the FFT-or-direct cond\n"
+        "    hn.perceptual_hybrid(near, far, 1.0, sigma, m_precise=(0.1,), steps_count=2)\n"
+        "print('TF_CPP_MIN_LOG_LEVEL' in os.environ)\n"
+        "print('still shown', file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True, env=env
+    )
+    assert done.stdout.strip() == "False"
     assert done.stderr.strip() == "still shown"
 
 

@@ -220,3 +220,23 @@ def test_the_default_is_the_viewers_loss_and_says_how_visible_each_picture_is(tm
     assert "--kernel-size belongs to --method article" in capsys.readouterr().err
     assert cli.main(["-o", str(tmp_path / "y.png"), "--method", "article", "--crossover", "8", "-q"]) == cli.EXIT_USAGE
     assert "--crossover belongs to --method viewer" in capsys.readouterr().err
+
+
+def test_zoom_writes_the_animation_of_the_saved_picture(tmp_path, capsys):
+    out, zoom = tmp_path / "h.png", tmp_path / "h-zoom.gif"
+    code = cli.main(["-o", str(out), "--zoom", str(zoom), "--size", "32", "--steps", "5", "-q"])
+    assert code == 0
+    assert f"saved {zoom}: the zoom-out animation" in capsys.readouterr().out
+    with Image.open(zoom) as animation:
+        assert animation.format == "GIF" and animation.size == (32, 32) and animation.n_frames > 10
+        first = np.asarray(animation.convert("RGB"), dtype=np.float64) / 255
+    assert np.abs(first - hn.load_image(out, size=None)).mean() < 0.03  # it starts from the saved hybrid
+
+
+@pytest.mark.parametrize(("name", "message"), [("z.mp4", "must end in .gif or .webp"), ("taken.gif", "exists")])
+def test_a_zoom_that_cannot_be_written_is_refused_before_training(tmp_path, monkeypatch, capsys, name, message):
+    (tmp_path / "taken.gif").write_bytes(b"keep me")
+    monkeypatch.setattr(hn.HybridModel, "train", lambda *a, **k: pytest.fail("trained before refusing"))
+    code = cli.main(["-o", str(tmp_path / "h.png"), "--zoom", str(tmp_path / name), "--size", "16", "-q"])
+    assert code == 2 and message in capsys.readouterr().err
+    assert (tmp_path / "taken.gif").read_bytes() == b"keep me" and not (tmp_path / "h.png").exists()

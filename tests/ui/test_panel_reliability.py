@@ -15,7 +15,7 @@ from hybridnb.ui import session as session_module
 
 @pytest.fixture(scope="module")
 def done_panel():
-    panel = hn.HybridPanel(size=16)
+    panel = hn.HybridPanel(size=16, method="article")
     panel.controls["kernel_size"].value = 3
     panel.controls["steps"].value = 10
     panel.run()
@@ -41,13 +41,12 @@ def test_save_names_are_taken_as_a_person_means_them(done_panel, tmp_path, monke
     }
     for typed, path in expected.items():
         done_panel.filename.value = typed
-        done_panel.save_button.click()
-        assert path.is_file(), (typed, done_panel.message.value)
+        assert done_panel.save() == path and path.is_file(), (typed, done_panel.message.value)
         assert f"Saved {path}" in done_panel.message.value
     done_panel.filename.value = "nowhere/x.png"
-    done_panel.save_button.click()
-    assert "the folder nowhere does not exist" in done_panel.message.value
-    assert "PosixPath" not in done_panel.message.value
+    with pytest.raises(OSError, match="the folder nowhere does not exist") as caught:
+        done_panel.save()
+    assert "PosixPath" not in str(caught.value)
 
 
 def test_saving_over_a_dangling_link_ends(done_panel, tmp_path, monkeypatch):
