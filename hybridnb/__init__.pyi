@@ -44,7 +44,8 @@ from .optimize.records import LossRecord, Report
 from .optimize.settings import ARTICLE, VIEWER, RunSettings
 from .optimize.viewer import ViewerLoss
 
-# analysis: scores and fronts
+# analysis: scores, artefacts and fronts
+from .analysis.artefacts import Artefacts, artefacts
 from .analysis.fronts import sweep_classic, sweep_perceptual, sweep_viewer
 from .analysis.scores import HybridScores, PerceptionCurve, hybrid_scores, perception_curve, ssim
 

@@ -27,6 +27,7 @@ Two promises hold for every run:
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
@@ -41,6 +42,35 @@ from .updates import Slots, UpdateRule, update_rule
 Evaluation = tuple[tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]
 
 _NOINLINE = {"_noinline": True}
+
+
+class OwnTracingNotice(logging.Filter):
+    """Drop TensorFlow's "frequent retracing" notice when it is about the engine's own functions.
+
+    TensorFlow counts traces per Python *code object*, not per compiled
+    function: the first trace of each loss class's graph (the article's, the
+    viewer's, the perceptual one, each once per picture layout) and of each
+    update rule's loop add up, and after five in a session it warns of
+    retracing although no graph was traced twice for the same inputs.  The
+    tests count the engine's traces instead (:func:`compiled_functions`);
+    notices about other functions pass.
+
+    Examples
+    --------
+    >>> record = logging.makeLogRecord({"msg": "5 out of the last 11 calls to <bound method "
+    ...                                 "LossGraph._evaluate of ...> triggered tf.function retracing."})
+    >>> OwnTracingNotice().filter(record)
+    False
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        ours = any(f"{name}." in message for name in ("LossGraph", "Engine"))
+        return not (ours and "triggered tf.function retracing" in message)
+
+
+if not any(isinstance(f, OwnTracingNotice) for f in tf.get_logger().filters):
+    tf.get_logger().addFilter(OwnTracingNotice())
 
 #: Target duration of one compiled call of the loop, in seconds: how long a
 #: stop, Ctrl-C or signal may wait for Python to get control back.

@@ -139,3 +139,31 @@ def test_image_source_initialises_the_logits(rng):
     np.testing.assert_allclose(model.image(), ref.sigmoid(logits[0]), rtol=1e-6)
     with pytest.raises(ValueError, match="image_source"):
         hn.HybridModel(4, 4, 3, 1.0, image_source=logits)
+
+
+MIXED_METHODS = """
+import dataclasses
+import hybridnb as hn
+from hybridnb.optimize import engine
+from hybridnb.optimize.runs import HybridRun
+near, far = hn.load_image("hopper", 32), hn.load_image("astronaut", 32)
+hn.perceptual_hybrid(near, far, 1.0, 2.0, m_precise=(0.03,), steps_count=3)
+hn.perceptual_hybrid(near, far, 1.0, 2.0, m_precise=(0.03, 0.1), steps_count=3)  # another layout
+hn.comparison_grid(near, far, steps_count=3, gauss_kernel_size=5, gauss_sigma=1.0, print_loss_steps=0)
+for base in (hn.ARTICLE.for_size(32), hn.VIEWER):
+    for steps in (2, 3, 4):
+        settings = dataclasses.replace(base, size=32, optimizer="fit", steps=steps)
+        HybridRun(near, far, settings).run()
+print(max(g.evaluate.experimental_get_tracing_count() for g in engine._GRAPHS.values()))
+"""
+
+
+def test_mixing_methods_in_one_session_neither_retraces_nor_warns_of_it():
+    """TensorFlow counts traces per code object: five graphs traced once each look like retracing to it."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", MIXED_METHODS], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "retracing" not in out.stderr
+    assert int(out.stdout.split()[-1]) <= 2  # each graph: once per layout (the grid's cells side by side, one picture)

@@ -10,6 +10,7 @@ screenshots to ``test-artifacts/browser/``.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import shlex
 import sys
@@ -59,9 +60,9 @@ def voila(tmp_path):
 
 
 def reference_hybrid() -> np.ndarray:
-    """What the app's Run makes with its controls untouched: the article's run at SIZE pixels."""
+    """What the app's Run makes with its controls untouched: the default method, the viewer's loss, at SIZE pixels."""
     near, far = hn.load_image(hn.DEFAULT_NEAR, SIZE), hn.load_image(hn.DEFAULT_FAR, SIZE)
-    run = HybridRun(near, far, hn.RunSettings(size=SIZE))
+    run = HybridRun(near, far, dataclasses.replace(hn.VIEWER, size=SIZE))
     run.run()
     return run.model.image()
 
@@ -90,7 +91,8 @@ def test_a_student_runs_the_voila_app_and_downloads_the_picture(voila, tmp_path)
 
             panel.locator(".hybridnb-run-button").click()
             expect(panel.locator(".hybridnb-message")).to_contain_text("Done", timeout=180_000)
-            expect(panel.locator(".hybridnb-progress")).to_contain_text("200/200")
+            steps = hn.VIEWER.steps  # the app runs the default method, the viewer's loss
+            expect(panel.locator(".hybridnb-progress")).to_contain_text(f"{steps}/{steps}")
             expect(download).to_be_enabled()
             with page.expect_download() as started:
                 download.click()

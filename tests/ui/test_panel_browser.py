@@ -13,6 +13,7 @@ absent (``.ci/run`` installs it).
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import sys
 import urllib.request
@@ -96,10 +97,11 @@ PROGRESS_FULL = """() => {
 
 
 def reference_hybrid() -> np.ndarray:
-    """What the panel's Run makes with the notebook's settings: the article's run, PARAMETERS' size and steps."""
+    """What the panel's Run makes with the notebook's settings: the article's run at PARAMETERS' size (its blur
+    scaled to the size, as the command line does) and steps."""
     size = PARAMETERS["SIZE"]
     near, far = hn.load_image(hn.DEFAULT_NEAR, size), hn.load_image(hn.DEFAULT_FAR, size)
-    run = HybridRun(near, far, hn.RunSettings(size=size, steps=PARAMETERS["STEPS"]))
+    run = HybridRun(near, far, dataclasses.replace(hn.ARTICLE.for_size(size), steps=PARAMETERS["STEPS"]))
     run.run()
     return run.model.image()
 
