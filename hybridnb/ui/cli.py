@@ -1,7 +1,9 @@
 """The ``hybridnb`` command line: make a hybrid image from two pictures.
 
-With no pictures it runs the article's experiment (its parameters) on the
-default sample pair.  Errors in the input give one line on stderr and exit
+By default it fits the viewer's loss (``--method viewer``); ``--method
+article`` runs the article's experiment (its parameters, the blur scaled
+with ``--size``).  With no pictures it uses the default sample pair.
+``hybridnb batch`` makes many (:mod:`hybridnb.ui.batch`).  Errors in the input give one line on stderr and exit
 status 2, before any work: the options, the pictures and the output's name
 (:func:`hybridnb.imaging.output.check_output`: its format, its length, what
 is there) are all checked first.

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+from collections.abc import Sequence
 from dataclasses import fields, replace
 
 from ..imaging.samples import DEFAULT_FAR, DEFAULT_NEAR
@@ -37,6 +38,7 @@ def command_line(
     far: str = DEFAULT_FAR,
     output: str = "hybrid.png",
     *,
+    options: Sequence[str] = (),
     program: str = "hybridnb",
 ) -> str:
     """The ``hybridnb`` command that makes the hybrid of ``near`` and ``far`` with ``settings``.
@@ -49,6 +51,8 @@ def command_line(
         when they are the default pair.
     output : str, optional
         The ``-o`` file.
+    options : sequence of str, optional
+        More options, written last (``("--align-points", "alignment.json")``).
     program : str, optional
         How the command is called.
 
@@ -69,7 +73,7 @@ def command_line(
     >>> command_line(replace(ARTICLE.for_size(256), m_precise=0.3))
     'hybridnb -o hybrid.png --method article --size 256 --m-precise 0.3'
     """
-    options = _options(build_parser())
+    flags = _options(build_parser())
     if settings.lr is not None and settings.lr == replace(settings, lr=None).learning_rate():
         settings = replace(settings, lr=None)  # the optimiser's own default: no need to say it
     viewer = settings.method == VIEWER.method
@@ -80,11 +84,11 @@ def command_line(
         parts += [str(near), str(far)]
     parts += ["-o", str(output)]
     for field in sorted(fields(RunSettings), key=lambda f: f.name != "method"):  # the method first: it reads best
-        action = options.get(field.name)
+        action = flags.get(field.name)
         if action is None:
             raise ValueError(f"the command line has no option for the setting {field.name!r}")
         value = getattr(settings, field.name)
         usual = action.default if field.name in ("method", "size") else getattr(table, field.name)
         if field.name not in skipped and value != usual and value is not None:
             parts += [action.option_strings[-1], repr(value) if isinstance(value, float) else str(value)]
-    return shlex.join(parts)
+    return shlex.join([*parts, *options])

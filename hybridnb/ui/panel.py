@@ -582,6 +582,7 @@ class HybridPanel(widgets.VBox):
             self.thumbnails[side].value = encode_image(self.picture(side, THUMBNAIL))
         if self.result is None:
             self.redraw()
+        self._on_setting(None)
 
     @_reporting_errors
     def _on_upload(self, side: str, change: dict) -> None:
@@ -784,6 +785,11 @@ class HybridPanel(widgets.VBox):
     def command_line(self) -> str:
         """The ``hybridnb`` command that makes this hybrid with the settings shown (see :attr:`command`).
 
+        With points placed to line the pictures up it reads them from
+        ``alignment.json``, the file the alignment section's link downloads
+        (fine-tuning without points cannot be written as options: the
+        command then makes the centre crop's hybrid).
+
         Examples
         --------
         >>> import hybridnb as hn
@@ -794,7 +800,8 @@ class HybridPanel(widgets.VBox):
         """
         near, far = (self._command_names.get(p.value, f"{side}.png") for side, p in
                      (("near", self.near_picker), ("far", self.far_picker)))  # fmt: skip
-        return command_line(self.settings(), near, far, download_name(self.filename.value))
+        aligned = ("--align-points", "alignment.json") if self.alignment.point_pairs() is not None else ()
+        return command_line(self.settings(), near, far, download_name(self.filename.value), options=aligned)
 
     def make_figure(self):
         """The live view as a matplotlib figure: loss curves, the picture near and far.

@@ -40,11 +40,11 @@ def seen(run: HybridRun) -> str:
         visibility = run.visibility()
     except ValueError:
         return ""
-    line = f"visibility {visibility.near:.2f} up close, {visibility.far:.2f} from afar."
+    numbers = f"{visibility.near:.2f} up close, {visibility.far:.2f} from afar."
     if run.crossover is not None:
-        line = f" Crossover {run.crossover:g} cycles per picture; {line}"
+        line = f" Crossover {run.crossover:g} cycles per picture; visibility {numbers}"
     else:
-        line = f" V{line[1:]}"
+        line = f" Visibility {numbers}"
     hint = run.advice()
     return line + (f" {hint[0].upper()}{hint[1:]}." if hint else "")
 

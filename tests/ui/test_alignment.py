@@ -110,6 +110,7 @@ def test_the_panel_trains_on_the_aligned_pair():
         aligned = panel.picture("far", size)
         np.testing.assert_array_equal(aligned, panel.alignment.picture("far", size))
         assert np.abs(aligned - centred).mean() > 0.01
+        assert panel.command.value.endswith("--align-points alignment.json")  # the file the box's link downloads
         panel.controls["steps"].value = 10
         panel.controls["kernel_size"].value = 5
         panel.run_button.click()
@@ -118,6 +119,7 @@ def test_the_panel_trains_on_the_aligned_pair():
         # a new far picture drops the far points: back to the centre crop
         panel.far_picker.value = "cat"
         assert not panel.alignment.active and panel.alignment.pickers["far"].points == []
+        assert "--align-points" not in panel.command.value
     finally:
         panel.close()
 

@@ -59,3 +59,9 @@ def test_the_other_methods_settings_are_never_written():
     assert command_line(odd) == "hybridnb -o hybrid.png"
     article = replace(hn.ARTICLE, crossover=12.0, space="linear")
     assert command_line(article) == "hybridnb -o hybrid.png --method article"
+
+
+def test_more_options_come_last():
+    command = command_line(hn.VIEWER, "a b.jpg", "cat", options=("--align-points", "my points.json"))
+    assert command == "hybridnb 'a b.jpg' cat -o hybrid.png --align-points 'my points.json'"
+    assert build_parser().parse_args(shlex.split(command)[1:]).align_points == "my points.json"
