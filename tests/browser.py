@@ -120,3 +120,32 @@ def screenshot_all(page, path: Path, *, limit: int = 12_000) -> None:
         page.screenshot(path=path)
     finally:
         page.set_viewport_size(size)
+
+
+#: The notebook open in JupyterLab (``--LabApp.expose_app_in_browser`` gives ``window.jupyterapp``).
+NOTEBOOK_JS = "(window.jupyterapp && window.jupyterapp.shell.currentWidget)"
+
+KERNEL_READY = f"""() => {{
+    const nb = {NOTEBOOK_JS};
+    const kernel = nb && nb.sessionContext && nb.sessionContext.session && nb.sessionContext.session.kernel;
+    return Boolean(kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle'
+                   && nb.content.widgets.length > 0);
+}}"""
+
+ALL_CELLS_RUN = f"""() => {{
+    const nb = {NOTEBOOK_JS};
+    const code = nb.content.widgets.filter(cell => cell.model.type === 'code');
+    return code.every(cell => cell.model.executionCount !== null)
+        && nb.sessionContext.session.kernel.status === 'idle';
+}}"""
+
+ERRORS = f"""() => {NOTEBOOK_JS}.content.widgets
+    .filter(cell => cell.model.type === 'code')
+    .flatMap(cell => cell.model.outputs.toJSON())
+    .filter(output => output.output_type === 'error')
+    .map(output => output.ename + ': ' + output.evalue)"""
+
+PROGRESS_FULL = """() => {
+    const bar = document.querySelector('.hybridnb-progress .progress-bar');
+    return Boolean(bar) && bar.style.width === '100%';
+}"""

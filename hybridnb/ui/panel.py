@@ -90,12 +90,17 @@ def _widget(kind: type, description: str, **options: Any) -> Callable[[Any], wid
     )
 
 
+_CROSSOVER = (
+    "cycles per picture where the far picture hands over to the near one; higher shows more of the far picture; "
+    "0: found from the pictures"
+)
+
 #: The run's parameters, in the order shown: adding a control is one entry here
 #: (named like the :class:`RunSettings` field it sets).
 #: A control whose field only one method uses (``ARTICLE_ONLY``, ``VIEWER_ONLY``) shows with that method only.
 CONTROLS: tuple[Control, ...] = (
     Control("method", _widget(widgets.Dropdown, "method", options=list(METHODS)), 0),
-    Control("crossover", _widget(widgets.FloatSlider, "crossover (0: auto)", min=0.0, max=64.0, step=0.5), 0),
+    Control("crossover", _widget(widgets.FloatSlider, "crossover", min=0.0, max=64.0, step=0.5, tooltip=_CROSSOVER), 0),
     Control("kernel_size", _widget(widgets.IntSlider, "kernel size", min=1, max=61, step=2), 0),
     Control("sigma", _widget(widgets.FloatSlider, "sigma", min=0.2, max=20.0, step=0.1), 0),
     Control("steps", _widget(widgets.IntSlider, "steps", min=10, max=2000, step=10), 0),

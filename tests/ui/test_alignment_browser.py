@@ -14,29 +14,29 @@ Screenshots go to ``test-artifacts/browser/``.  Skipped only where
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import nbformat
 import numpy as np
 import pytest
+from browser import (
+    ALL_CELLS_RUN,
+    ARTIFACTS,
+    KERNEL_READY,
+    PROGRESS_FULL,
+    free_port,
+    launch,
+    needs_chromium,
+    server,
+    user_environment,
+)
 
 import hybridnb as hn
 from hybridnb.filters.align import apply_transform, similarity_matrix, warp
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts" / "browser"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]  # fmt: skip
+SHOTS = ARTIFACTS / "browser"
 #: The pupils of the 512-pixel samples (tests/filters/test_faces.py).
 EYES = {"hopper": [(221, 181), (303, 181)], "astronaut": [(218, 180), (309, 186)]}
 #: The photos uploaded: (sample, transform from the sample to the photo, (height, width) of the photo).
@@ -48,29 +48,11 @@ NOTEBOOK = """\
 import hybridnb as hn
 
 panel = hn.HybridPanel(size=256)
-for name, value in {"kernel_size": 9, "sigma": 2.0, "steps": 120, "optimizer": "adam", "lr": 0.05}.items():
-    panel.controls[name].value = value
+panel.controls["steps"].value = 60
 panel
 """
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium); .ci/run installs it",
-)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -85,61 +67,19 @@ def lab(tmp_path):
     for side, (name, move, shape) in PHOTOS.items():
         photos[side] = hn.save_image(warp(hn.load_image(name, 512), move, shape, fill="mean"), tmp_path / f"{side}.png")
         eyes[side] = apply_transform(move, EYES[name])
-
-    settings = tmp_path / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false", "checkForUpdates": false}')
     port, token = free_port(), secrets.token_hex(16)
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_DATA_DIR=str(tmp_path / "data"),
-               JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "ws"),
-               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))  # fmt: skip
-    log = (tmp_path / "jupyterlab.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--ServerApp.root_dir={notebooks}",
-         f"--IdentityProvider.token={token}", "--LabApp.expose_app_in_browser=True",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.extension_manager=readonly"],
-        stdout=log, stderr=subprocess.STDOUT, env=env,
-    )  # fmt: skip
+    command = [
+        sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--ServerApp.root_dir={notebooks}",
+        f"--IdentityProvider.token={token}", "--LabApp.expose_app_in_browser=True",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.extension_manager=readonly",
+    ]  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while not answers(f"{base}/api/status?token={token}"):
-            assert server.poll() is None, "JupyterLab exited:\n" + (tmp_path / "jupyterlab.log").read_text()[-3000:]
-            assert time.monotonic() < deadline, "JupyterLab did not answer within 90 s"
-            time.sleep(0.5)
+    ready = f"{base}/api/status?token={token}"
+    with server(command, ready, tmp_path / "jupyterlab-align.log", user_environment(tmp_path)):
         yield f"{base}/lab/tree/align.ipynb?token={token}", photos, eyes
-    finally:
-        try:
-            request = urllib.request.Request(f"{base}/api/shutdown?token={token}", method="POST")
-            urllib.request.urlopen(request, timeout=5).close()
-            server.wait(timeout=20)
-        except (urllib.error.URLError, OSError, subprocess.TimeoutExpired):
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-        log.close()
 
 
-NOTEBOOK_JS = "window.jupyterapp.shell.currentWidget"
-KERNEL_READY = f"""() => {{
-    const nb = {NOTEBOOK_JS};
-    const kernel = nb && nb.sessionContext && nb.sessionContext.session && nb.sessionContext.session.kernel;
-    return Boolean(kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle'
-                   && nb.content.widgets.length > 0);
-}}"""
-ALL_CELLS_RUN = f"""() => {{
-    const nb = {NOTEBOOK_JS};
-    return nb.content.widgets.every(cell => cell.model.type !== 'code' || cell.model.executionCount !== null)
-        && nb.sessionContext.session.kernel.status === 'idle';
-}}"""
-PROGRESS_FULL = """() => {
-    const bar = document.querySelector('.hybridnb-progress .progress-bar');
-    return Boolean(bar) && bar.style.width === '100%';
-}"""
 SHOWN = """(selector) => {
     const img = document.querySelector(selector);
     return Boolean(img) && img.complete && img.naturalWidth > 0;
@@ -157,9 +97,9 @@ def test_clicks_on_two_uploaded_photos_line_the_eyes_up(lab):
     from playwright.sync_api import expect, sync_playwright
 
     url, photos, eyes = lab
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1300})
             page.set_default_timeout(60_000)
@@ -202,13 +142,13 @@ def test_clicks_on_two_uploaded_photos_line_the_eyes_up(lab):
                 assert np.abs(reported(text, side) - eyes[side]).max() <= tolerance, (side, text)
             panel.locator(".hybridnb-alignment").scroll_into_view_if_needed()
             page.wait_for_timeout(500)
-            panel.locator(".hybridnb-alignment").screenshot(path=ARTIFACTS / "alignment.png")
+            panel.locator(".hybridnb-alignment").screenshot(path=SHOTS / "alignment.png")
 
             panel.locator(".hybridnb-run-button").click()
             page.wait_for_function(PROGRESS_FULL, timeout=240_000)
             expect(panel.locator(".hybridnb-message")).to_contain_text("Done")
             page.wait_for_timeout(500)
-            panel.locator("img.hybridnb-figure").screenshot(path=ARTIFACTS / "aligned-hybrid.png")
-            panel.screenshot(path=ARTIFACTS / "panel-aligned.png")
+            panel.locator("img.hybridnb-figure").screenshot(path=SHOTS / "aligned-hybrid.png")
+            panel.screenshot(path=SHOTS / "panel-aligned.png")
         finally:
             browser.close()

@@ -21,7 +21,20 @@ import urllib.request
 import nbformat
 import numpy as np
 import pytest
-from browser import ARTIFACTS, RED_OUTPUTS, ROOT, free_port, launch, needs_chromium, server, user_environment
+from browser import (
+    ALL_CELLS_RUN,
+    ARTIFACTS,
+    ERRORS,
+    KERNEL_READY,
+    PROGRESS_FULL,
+    RED_OUTPUTS,
+    ROOT,
+    free_port,
+    launch,
+    needs_chromium,
+    server,
+    user_environment,
+)
 from executing import inject_test_parameters
 
 import hybridnb as hn
@@ -65,35 +78,6 @@ def jupyterlab(tmp_path):
             urllib.request.urlopen(request, timeout=5).close()
         except OSError:
             pass  # terminated on the way out anyway
-
-
-#: The notebook open in JupyterLab (``--LabApp.expose_app_in_browser`` gives ``window.jupyterapp``).
-NOTEBOOK_JS = "(window.jupyterapp && window.jupyterapp.shell.currentWidget)"
-
-KERNEL_READY = f"""() => {{
-    const nb = {NOTEBOOK_JS};
-    const kernel = nb && nb.sessionContext && nb.sessionContext.session && nb.sessionContext.session.kernel;
-    return Boolean(kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle'
-                   && nb.content.widgets.length > 0);
-}}"""
-
-ALL_CELLS_RUN = f"""() => {{
-    const nb = {NOTEBOOK_JS};
-    const code = nb.content.widgets.filter(cell => cell.model.type === 'code');
-    return code.every(cell => cell.model.executionCount !== null)
-        && nb.sessionContext.session.kernel.status === 'idle';
-}}"""
-
-ERRORS = f"""() => {NOTEBOOK_JS}.content.widgets
-    .filter(cell => cell.model.type === 'code')
-    .flatMap(cell => cell.model.outputs.toJSON())
-    .filter(output => output.output_type === 'error')
-    .map(output => output.ename + ': ' + output.evalue)"""
-
-PROGRESS_FULL = """() => {
-    const bar = document.querySelector('.hybridnb-progress .progress-bar');
-    return Boolean(bar) && bar.style.width === '100%';
-}"""
 
 
 def reference_hybrid() -> np.ndarray:
