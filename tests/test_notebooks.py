@@ -8,7 +8,7 @@ Protocol (for whoever writes a notebook):
   {"SIZE": 64, "STEPS": 20}}}``: the tests insert a cell right after the
   ``parameters`` cell that assigns those values, so the notebook runs fast.
 - Every teaching notebook (``NN_*.ipynb``) draws at least one picture (an
-  ``image/png`` output) and ends with ``## Exercises``: 2 to 4 of them, each
+  ``image/png`` output) and ends with ``## Exercises``: 2 or 3 of them, each
   a markdown cell (``### Exercise N``) followed by its solution, a code cell
   tagged ``solution`` whose source and outputs are collapsed
   (``"jupyter": {"source_hidden": true, "outputs_hidden": true}``); the tests
@@ -54,7 +54,7 @@ def test_teaching_notebooks_end_with_exercises_and_hidden_solutions(path: Path):
     cells = nbformat.read(path, as_version=4).cells
     heading = next(i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.startswith("## Exercises"))
     exercises = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.startswith("### Exercise")]
-    assert exercises and exercises[0] > heading and 2 <= len(exercises) <= 4
+    assert exercises and exercises[0] > heading and 2 <= len(exercises) <= 3
     assert all(c.cell_type == "markdown" or "solution" in c.metadata.get("tags", []) for c in cells[heading:])
     for i in exercises:
         text, solution = cells[i].source, cells[i + 1]
