@@ -66,8 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     rows.add_argument(
         "--cutoff", type=_number(0, True), default=None,
         help="with --method article, the blur as a cut-off in cycles per picture (half amplitude) instead of "
-        "--sigma: the same "
-        "look at every --size; the kernel gets the article's taps per sigma unless --kernel-size is given",
+        "--sigma: the same look at every --size; the kernel gets the article's taps per sigma unless "
+        "--kernel-size is given",
     )  # fmt: skip
     run = p.add_argument_group("where the rows run")
     run.add_argument(
