@@ -169,3 +169,21 @@ ARTICLE = RunSettings()
 #: (``bench/quality/viewer_sweep.py``: with equal weights the far visibility fell by up to 0.011 on the
 #: tuning pairs, with double weight by at most 0.006, the near visibility still rising).
 VIEWER = RunSettings(method="viewer", m_precise=1.0, m_blurred=2.0, steps=100, optimizer="fit")
+
+
+def method_defaults(method: str, size: int) -> RunSettings:
+    """The settings ``method`` starts from at ``size`` pixels, before any option or control.
+
+    :data:`VIEWER` (its parameters do not depend on the pixel count), or
+    :data:`ARTICLE` with its blur scaled to the size: the one rule of the
+    command line, the panel and a batch.
+
+    Examples
+    --------
+    >>> method_defaults("viewer", 256) == replace(VIEWER, size=256)
+    True
+    >>> article = method_defaults("article", 256)
+    >>> article.kernel_size, article.sigma
+    (9, 1.5)
+    """
+    return replace(VIEWER, size=size) if method == VIEWER.method else ARTICLE.for_size(size)

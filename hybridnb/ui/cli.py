@@ -237,7 +237,7 @@ def settings_from(args: argparse.Namespace):
         For an option of the other method, ``--target-loss`` without
         ``--optimizer fit``, or a value the settings refuse (named as the option).
     """
-    from ..optimize.settings import ARTICLE, ARTICLE_ONLY, VIEWER, VIEWER_ONLY, RunSettings
+    from ..optimize.settings import ARTICLE_ONLY, VIEWER_ONLY, RunSettings, method_defaults
 
     given = {name: value for name, value in vars(args).items() if value is not None}
     other = ARTICLE_ONLY if args.method == "viewer" else VIEWER_ONLY
@@ -251,8 +251,7 @@ def settings_from(args: argparse.Namespace):
     fields = {f.name for f in dataclasses.fields(RunSettings)}
     chosen = {name: value for name, value in given.items() if name in fields}
     try:
-        base = VIEWER if args.method == "viewer" else ARTICLE.for_size(args.size)
-        return dataclasses.replace(base, **chosen)
+        return dataclasses.replace(method_defaults(args.method, args.size), **chosen)
     except ValueError as error:  # "m_precise must be ..." -> "--m-precise must be ..."
         message = re.sub(r"^(\w+)", lambda m: _OPTIONS.get(m.group(1), m.group(1)), str(error))
         raise UsageError(message) from None

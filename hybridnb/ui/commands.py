@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import fields, replace
 
 from ..imaging.samples import DEFAULT_FAR, DEFAULT_NEAR
-from ..optimize.settings import ARTICLE, ARTICLE_ONLY, VIEWER, VIEWER_ONLY, RunSettings
+from ..optimize.settings import ARTICLE_ONLY, VIEWER, VIEWER_ONLY, RunSettings, method_defaults
 from .cli import build_parser
 
 
@@ -77,7 +77,7 @@ def command_line(
     if settings.lr is not None and settings.lr == replace(settings, lr=None).learning_rate():
         settings = replace(settings, lr=None)  # the optimiser's own default: no need to say it
     viewer = settings.method == VIEWER.method
-    table = VIEWER if viewer else ARTICLE.for_size(settings.size)
+    table = method_defaults(settings.method, settings.size)
     skipped = ARTICLE_ONLY if viewer else VIEWER_ONLY
     parts = [program]
     if (near, far) != (DEFAULT_NEAR, DEFAULT_FAR):

@@ -50,7 +50,7 @@ from ..imaging.io import centre_crop, encode_image, load_image, resize, save_ima
 from ..imaging.output import check_output, typed_path
 from ..imaging.samples import DEFAULT_FAR, DEFAULT_NEAR, resolve_picture, sample_images
 from ..optimize.model import OPTIMIZERS
-from ..optimize.settings import ARTICLE, ARTICLE_ONLY, METHODS, VIEWER, VIEWER_ONLY, RunSettings
+from ..optimize.settings import ARTICLE_ONLY, METHODS, VIEWER, VIEWER_ONLY, RunSettings, method_defaults
 from .alignment import AlignmentBox
 from .browser import CopyText, DownloadButton
 from .commands import command_line
@@ -114,23 +114,19 @@ CONTROLS: tuple[Control, ...] = (
 # --- pure helpers -------------------------------------------------------------
 
 
-def method_defaults(method: str, size: int) -> RunSettings:
-    """The settings a method starts from at ``size`` pixels, its learning rate written out.
-
-    The command line's defaults: :data:`~hybridnb.optimize.settings.VIEWER`,
-    or :data:`~hybridnb.optimize.settings.ARTICLE` with its blur scaled to
-    the size (the same look at every pixel count).
+def start_settings(method: str, size: int) -> RunSettings:
+    """The command line's defaults for a method (:func:`~hybridnb.optimize.settings.method_defaults`),
+    the learning rate written out for its slider.
 
     Examples
     --------
-    >>> method_defaults("viewer", 256).m_blurred, method_defaults("viewer", 256).lr
+    >>> start_settings("viewer", 256).m_blurred, start_settings("viewer", 256).lr
     (2.0, 0.03)
-    >>> article = method_defaults("article", 256)
+    >>> article = start_settings("article", 256)
     >>> article.kernel_size, article.sigma, article.lr
     (9, 1.5, 0.3)
     """
-    base = VIEWER if method == VIEWER.method else ARTICLE
-    table = base.for_size(size) if base.method == "article" else replace(base, size=size)
+    table = method_defaults(method, size)
     return replace(table, lr=table.learning_rate())
 
 
@@ -143,8 +139,8 @@ def control_values(method: str, size: int) -> dict[str, Any]:
     >>> values["m_blurred"], values["kernel_size"], values["optimizer"]
     (2.0, 15, 'sgd')
     """
-    hidden = method_defaults("article" if method == VIEWER.method else VIEWER.method, size)
-    shown = method_defaults(method, size)
+    hidden = start_settings("article" if method == VIEWER.method else VIEWER.method, size)
+    shown = start_settings(method, size)
     return {c.name: getattr(hidden if c.name in method_only(method) else shown, c.name) for c in CONTROLS}
 
 
@@ -337,7 +333,7 @@ class HybridPanel(widgets.VBox):
     controls : dict of str -> ipywidgets.ValueWidget
         One per :data:`CONTROLS` entry and ``size``; a method's own controls
         are hidden while the other method is chosen, and choosing a method
-        puts its defaults (:func:`method_defaults`) in the others.
+        puts its defaults (:func:`start_settings`) in the others.
     near_picker, far_picker : ipywidgets.Dropdown
         The pictures; uploads are added to both.
     near_upload, far_upload : ipywidgets.FileUpload
@@ -556,7 +552,7 @@ class HybridPanel(widgets.VBox):
         """The article's blur follows the size, as on the command line, unless the user set it."""
         if self.controls["method"].value != "article":
             return
-        before, after = (method_defaults("article", int(change[key])) for key in ("old", "new"))
+        before, after = (start_settings("article", int(change[key])) for key in ("old", "new"))
         kernel, sigma = self.controls["kernel_size"], self.controls["sigma"]
         if kernel.value == before.kernel_size and abs(sigma.value - before.sigma) <= sigma.step / 2:
             kernel.value, sigma.value = after.kernel_size, after.sigma
@@ -688,7 +684,7 @@ class HybridPanel(widgets.VBox):
         method, size = self.controls["method"].value, int(self.controls["size"].value)
         hidden = method_only(method)
         shown = {name: widget.value for name, widget in self.controls.items() if name not in hidden}
-        return replace(method_defaults(method, size), **shown)
+        return replace(start_settings(method, size), **shown)
 
     def picture(self, side: str, size: int | None = None) -> np.ndarray:
         """The chosen ``"near"`` or ``"far"`` picture at ``size`` (the size control's by default)."""

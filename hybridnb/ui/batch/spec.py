@@ -48,7 +48,7 @@ from ...checks import check_count, check_kernel_fits, check_number
 from ...filters.kernels import kernel_size_for
 from ...filters.viewing import cutoff_to_sigma, sigma_to_cutoff
 from ...imaging.samples import resolve_picture, sample_images
-from ...optimize.settings import ARTICLE, ARTICLE_ONLY, VIEWER, VIEWER_ONLY, RunSettings
+from ...optimize.settings import ARTICLE, ARTICLE_ONLY, VIEWER, VIEWER_ONLY, RunSettings, method_defaults
 from .records import columns as manifest_columns
 
 PICTURES = ("near", "far")
@@ -316,8 +316,7 @@ def settings_for(
         raise ValueError(f"{wrong[0]} belongs to the method {'article' if method == 'viewer' else 'viewer'}")
     cutoff = merged.pop(CUTOFF, None)
     size = merged.get("size", VIEWER.size)
-    table = VIEWER if method == "viewer" else ARTICLE.for_size(size)
-    values = {**dataclasses.asdict(table), **merged}
+    values = {**dataclasses.asdict(method_defaults(method, size)), **merged}
     if cutoff is not None:
         values["sigma"] = float(cutoff_to_sigma(cutoff, size))
         if "kernel_size" not in merged:
